@@ -1,0 +1,63 @@
+// A Sink that keeps what it records, bounded by a byte budget. `plan` estimates the size of a
+// request before the forward pass runs and refuses it (Error(Budget), naming the biggest site)
+// or, when the caller allows it, subsamples the SSM state in time to fit.
+#pragma once
+
+#include <cstdint>
+#include <map>
+#include <set>
+#include <string>
+#include <vector>
+
+#include "core/common/tensor.h"
+#include "core/instrument/sink.h"
+#include "core/model/config.h"
+
+namespace seqlens {
+
+struct RecordRequest {
+  std::set<Site> sites;                  // empty: nothing
+  std::set<int64_t> layers;              // empty: every layer
+  std::vector<int64_t> hidden_channels;  // Mamba-1 channels / Mamba-2 heads for SsmHiddenAttn
+  int64_t budget_bytes = int64_t{1} << 30;
+  bool allow_subsample = false;          // SSM state: keep every k-th step to fit the budget
+};
+
+struct RecordedArray {
+  std::string name;  // "blocks.3.ssm.state", "logits"
+  Site site;
+  int64_t layer = -1;
+  std::vector<int64_t> shape;
+  std::vector<float> f32;    // float sites
+  std::vector<int32_t> i32;  // TopkIdx
+  int64_t time_stride = 1;   // > 1 when the SSM state was subsampled in time
+};
+
+class Recorder : public Sink {
+ public:
+  // Throws Error(Budget) when the estimate exceeds the budget and subsampling is not allowed.
+  Recorder(const ModelConfig& config, int64_t T, RecordRequest request);
+
+  bool wants(Site site, int64_t layer) const override;
+  void record(Site site, int64_t layer, const ArrayView& array) override;
+  std::vector<int64_t> hidden_attn_channels(int64_t layer) const override;
+
+  int64_t estimated_bytes() const { return estimated_bytes_; }
+  int64_t state_time_stride() const { return stride_; }
+  // Arrays in recording order; `take` moves them out.
+  const std::vector<RecordedArray>& arrays() const { return arrays_; }
+  std::vector<RecordedArray> take() { return std::move(arrays_); }
+
+ private:
+  ModelConfig config_;
+  RecordRequest request_;
+  int64_t estimated_bytes_ = 0;
+  int64_t stride_ = 1;
+  std::vector<RecordedArray> arrays_;
+};
+
+// Bytes one site would take for a model over T tokens (all applicable layers).
+int64_t estimate_site_bytes(const ModelConfig& c, int64_t T, Site site,
+                            const std::set<int64_t>& layers, int64_t hidden_channels);
+
+}  // namespace seqlens

@@ -1,0 +1,81 @@
+// A model of any family: its config and its tensors in the Hugging Face checkpoint layout.
+// The forward pass (forward.cpp) builds every family from the same blocks:
+//   h ← h + Mixer(Norm(h)) [+ FFN(Norm(h))], mixer ∈ {attention, Mamba-1, Mamba-2}, FFN ∈ {none,
+//   dense (GELU or SwiGLU), MoE}; logits = Norm_f(h) · headᵀ.
+#pragma once
+
+#include <cstdint>
+#include <map>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "core/common/cancel.h"
+#include "core/common/tensor.h"
+#include "core/instrument/sink.h"
+#include "core/model/config.h"
+
+namespace seqlens {
+
+class Model {
+ public:
+  Model(ModelConfig config, std::map<std::string, Tensor> tensors);
+
+  const ModelConfig& config() const { return config_; }
+  const std::map<std::string, Tensor>& tensors() const { return tensors_; }
+  // Throws Error(Checkpoint) naming the tensor when absent.
+  const Tensor& tensor(const std::string& name) const;
+
+ private:
+  ModelConfig config_;
+  std::map<std::string, Tensor> tensors_;
+};
+
+// Deterministic initialisation (models.md init per family) from a seeded named-stream generator.
+Model init_model(const ModelConfig& config, uint64_t seed);
+
+// Per-layer generation state: KV cache for attention layers, conv + SSM state for Mamba layers.
+struct LayerState {
+  std::vector<float> k, v;  // [pos, KV*hd] each, attention layers
+  std::vector<float> conv;  // [C, K] Mamba layers (C = E_in, or E_in + 2GN for Mamba-2)
+  std::vector<float> ssm;   // [E_in, N] Mamba-1, [H, P, N] Mamba-2
+};
+
+struct InferenceState {
+  int64_t pos = 0;  // tokens consumed so far
+  std::vector<LayerState> layers;
+  // Bytes held by caches and states (what grows with context vs what stays constant).
+  int64_t kv_bytes() const;
+  int64_t ssm_bytes() const;
+  int64_t bytes() const { return kv_bytes() + ssm_bytes(); }
+};
+
+InferenceState make_state(const Model& model);
+
+struct ForwardOptions {
+  Sink* sink = nullptr;
+  const CancelToken* cancel = nullptr;
+  ProgressFn progress;  // may be empty
+};
+
+// Runs tokens[T] through the model, continuing from `state` (which it updates) and returns the
+// logits [T, V]. A fresh state gives the full parallel forward; T == 1 uses the step kernels.
+// Throws Error(InvalidArgument) for ids outside the vocabulary, an empty input or a position past
+// the model's limit, and Error(Cancelled) when cancelled. Call inside the Runtime arena for
+// parallelism.
+Tensor forward(const Model& model, const std::vector<int32_t>& tokens, InferenceState& state,
+               const ForwardOptions& options = {});
+// Convenience: fresh state.
+Tensor forward(const Model& model, const std::vector<int32_t>& tokens,
+               const ForwardOptions& options = {});
+
+// Analytic sizes, used to refuse work before allocating.
+struct CostEstimate {
+  int64_t activation_bytes = 0;  // peak working memory of one forward over T tokens (estimate)
+  int64_t state_bytes = 0;       // caches/states after T tokens
+  int64_t kv_bytes_per_token = 0;
+  int64_t ssm_state_bytes = 0;   // constant in T
+};
+CostEstimate estimate_cost(const ModelConfig& config, int64_t T);
+
+}  // namespace seqlens

@@ -1,11 +1,13 @@
 // The core's only threads: one oneTBB arena. Callers run core work inside `execute`, so every
 // tbb::parallel_for in the kernels is confined to the arena's concurrency. The GUI sizes it
 // below the core count so the event loop never starves; the CLI and benchmarks use all cores.
+// (TBB stays out of this header: Qt's `emit` keyword collides with TBB's headers.)
 #pragma once
 
+#include <functional>
 #include <memory>
-
-#include <oneapi/tbb/task_arena.h>
+#include <optional>
+#include <type_traits>
 
 namespace seqlens {
 
@@ -13,16 +15,28 @@ class Runtime {
  public:
   // threads <= 0: all hardware threads.
   explicit Runtime(int threads = 0);
+  ~Runtime();
   int threads() const { return threads_; }
 
+  // Runs f inside the arena and returns its result; exceptions propagate to the caller.
   template <typename F>
   auto execute(F&& f) {
-    return arena_->execute(std::forward<F>(f));
+    using R = std::invoke_result_t<F&>;
+    if constexpr (std::is_void_v<R>) {
+      run(std::function<void()>(std::forward<F>(f)));
+    } else {
+      std::optional<R> result;
+      run([&] { result.emplace(f()); });
+      return std::move(*result);
+    }
   }
 
  private:
+  void run(const std::function<void()>& f);
+
   int threads_;
-  std::unique_ptr<oneapi::tbb::task_arena> arena_;
+  struct Arena;
+  std::unique_ptr<Arena> arena_;
 };
 
 }  // namespace seqlens

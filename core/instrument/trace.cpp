@@ -1,0 +1,30 @@
+#include "core/instrument/trace.h"
+
+#include <chrono>
+
+namespace seqlens {
+
+const RecordedArray* ForwardTrace::find(const std::string& name) const {
+  for (const RecordedArray& a : arrays)
+    if (a.name == name) return &a;
+  return nullptr;
+}
+
+std::shared_ptr<const ForwardTrace> run_traced(const Model& model, std::vector<int32_t> tokens,
+                                               const RecordRequest& request,
+                                               const CancelToken* cancel, ProgressFn progress) {
+  auto trace = std::make_shared<ForwardTrace>();
+  trace->config = model.config();
+  Recorder recorder(model.config(), static_cast<int64_t>(tokens.size()), request);
+  InferenceState state = make_state(model);
+  const auto t0 = std::chrono::steady_clock::now();
+  trace->logits = forward(model, tokens, state, {&recorder, cancel, std::move(progress)});
+  trace->forward_ms =
+      std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0).count();
+  trace->state_bytes = state.bytes();
+  trace->tokens = std::move(tokens);
+  trace->arrays = recorder.take();
+  return trace;
+}
+
+}  // namespace seqlens

@@ -1,0 +1,402 @@
+// The forward pass of every family, built from one block shape:
+//   h ← h + Mixer(Norm₁(h));  h ← h + FFN(Norm₂(h))   (Mamba-only stacks have no FFN)
+// Mixers: attention (GPT-2: learned positions, Llama: RoPE, Jamba: none), Mamba-1 (Jamba adds
+// RMSNorms on δ, B, C), Mamba-2/SSD. FFNs: GELU MLP (GPT-2), SwiGLU, MoE of SwiGLU experts.
+// Instrumentation sites are offered to the sink where each value is computed (models.md names).
+#include <algorithm>
+#include <cmath>
+#include <limits>
+#include <string>
+
+#include "core/common/error.h"
+#include "core/kernels/kernels.h"
+#include "core/model/model.h"
+
+namespace seqlens {
+
+namespace {
+
+using Buf = std::vector<float>;
+
+Buf buf(int64_t n) { return Buf(static_cast<size_t>(n)); }
+
+// Copies columns [c0, c0+w) of a row-major [T, ld] matrix into a contiguous [T, w] buffer.
+void take_cols(float* dst, const float* src, int64_t T, int64_t ld, int64_t c0, int64_t w) {
+  for (int64_t t = 0; t < T; ++t) std::copy_n(src + t * ld + c0, w, dst + t * w);
+}
+
+void add_into(float* h, const float* x, int64_t n) {
+  for (int64_t i = 0; i < n; ++i) h[i] += x[i];
+}
+
+class Pass {
+ public:
+  Pass(const Model& m, InferenceState& s, const ForwardOptions& o)
+      : m_(m), c_(m.config()), st_(s), opt_(o) {}
+
+  const float* w(const std::string& name) const { return m_.tensor(name).ptr(); }
+  const float* maybe(const std::string& name) const {
+    auto it = m_.tensors().find(name);
+    return it == m_.tensors().end() ? nullptr : it->second.ptr();
+  }
+  bool wants(Site s, int64_t l) const { return seqlens::wants(opt_.sink, s, l); }
+  void record(Site s, int64_t l, const void* data, std::vector<int64_t> shape, bool i32 = false) {
+    opt_.sink->record(s, l, ArrayView{data, i32, std::move(shape)});
+  }
+
+  // y[T,O] = x[T,I] · Wᵀ + b for nn.Linear weights named `p`.weight / `p`.bias.
+  void linear(float* y, const float* x, const std::string& p, int64_t T, int64_t I, int64_t O) {
+    kern::linear(y, x, w(p + ".weight"), maybe(p + ".bias"), T, I, O);
+  }
+
+  Tensor run(const std::vector<int32_t>& tokens);
+
+ private:
+  void attention(float* out, const float* x, int64_t l, const std::string& p, int64_t T);
+  void mamba1(float* out, const float* x, int64_t l, const std::string& p, int64_t T, bool jamba);
+  void mamba2(float* out, const float* x, int64_t l, const std::string& p, int64_t T);
+  void moe(float* out, const float* x, int64_t l, const std::string& p, int64_t T);
+
+  const Model& m_;
+  const ModelConfig& c_;
+  InferenceState& st_;
+  const ForwardOptions& opt_;
+  int64_t pos0_ = 0;
+};
+
+void Pass::attention(float* out, const float* x, int64_t l, const std::string& p, int64_t T) {
+  const int64_t d = c_.d_model, H = c_.n_heads, KV = c_.n_kv_heads, hd = c_.head_dim;
+  const int64_t q_w = H * hd, kv_w = KV * hd;
+  Buf q = buf(T * q_w), k = buf(T * kv_w), v = buf(T * kv_w);
+  if (c_.family == Family::GPT2) {
+    // Conv1D (in, out) layout; columns [Q | K | V].
+    Buf qkv = buf(T * 3 * d);
+    kern::linear_in_out(qkv.data(), x, w(p + "attn.c_attn.weight"), w(p + "attn.c_attn.bias"), T,
+                        d, 3 * d);
+    take_cols(q.data(), qkv.data(), T, 3 * d, 0, d);
+    take_cols(k.data(), qkv.data(), T, 3 * d, d, d);
+    take_cols(v.data(), qkv.data(), T, 3 * d, 2 * d, d);
+  } else {
+    linear(q.data(), x, p + "self_attn.q_proj", T, d, q_w);
+    linear(k.data(), x, p + "self_attn.k_proj", T, d, kv_w);
+    linear(v.data(), x, p + "self_attn.v_proj", T, d, kv_w);
+    if (c_.family == Family::Llama) {  // Jamba attention has no positional encoding (C.3)
+      kern::rope(q.data(), pos0_, T, H, hd, c_.rope_theta);
+      kern::rope(k.data(), pos0_, T, KV, hd, c_.rope_theta);
+    }
+  }
+  // The cache holds K (after RoPE) and V of every position so far.
+  LayerState& ls = st_.layers[static_cast<size_t>(l)];
+  ls.k.insert(ls.k.end(), k.begin(), k.end());
+  ls.v.insert(ls.v.end(), v.begin(), v.end());
+  const int64_t S = pos0_ + T;
+
+  Buf o = buf(T * q_w);
+  Buf pattern;
+  const bool rec = wants(Site::AttnPattern, l);
+  if (rec) pattern = buf(H * T * S);
+  kern::attention(o.data(), rec ? pattern.data() : nullptr, q.data(), ls.k.data(), ls.v.data(), T,
+                  S, H, KV, hd);
+  if (rec) record(Site::AttnPattern, l, pattern.data(), {H, T, S});
+
+  if (c_.family == Family::GPT2)
+    kern::linear_in_out(out, o.data(), w(p + "attn.c_proj.weight"), w(p + "attn.c_proj.bias"), T,
+                        d, d);
+  else
+    linear(out, o.data(), p + "self_attn.o_proj", T, q_w, d);
+}
+
+void Pass::mamba1(float* out, const float* x, int64_t l, const std::string& p, int64_t T,
+                  bool jamba) {
+  const int64_t d = c_.d_model, E = c_.d_inner, N = c_.d_state, K = c_.d_conv, R = c_.dt_rank;
+  LayerState& ls = st_.layers[static_cast<size_t>(l)];
+  // 1. [x ; z] = W_in u
+  Buf xz = buf(T * 2 * E);
+  linear(xz.data(), x, p + "in_proj", T, d, 2 * E);
+  Buf xin = buf(T * E), z = buf(T * E);
+  take_cols(xin.data(), xz.data(), T, 2 * E, 0, E);
+  take_cols(z.data(), xz.data(), T, 2 * E, E, E);
+  // 2-3. causal depthwise conv (continuing from the conv state), then silu
+  Buf u = buf(T * E);
+  kern::causal_conv1d(u.data(), ls.conv.data(), xin.data(), w(p + "conv1d.weight"),
+                      maybe(p + "conv1d.bias"), T, E, K);
+  kern::silu(u.data(), u.data(), T * E);
+  // 4. [δ ; B ; C] = W_x u
+  Buf dbc = buf(T * (R + 2 * N));
+  kern::linear(dbc.data(), u.data(), w(p + "x_proj.weight"), nullptr, T, E, R + 2 * N);
+  Buf dlow = buf(T * R), B = buf(T * N), C = buf(T * N);
+  take_cols(dlow.data(), dbc.data(), T, R + 2 * N, 0, R);
+  take_cols(B.data(), dbc.data(), T, R + 2 * N, R, N);
+  take_cols(C.data(), dbc.data(), T, R + 2 * N, R + N, N);
+  if (jamba) {  // C.4: RMSNorms on δ, B and C before they are used
+    const float eps = static_cast<float>(c_.norm_eps);
+    kern::rmsnorm(dlow.data(), dlow.data(), w(p + "dt_layernorm.weight"), T, R, eps);
+    kern::rmsnorm(B.data(), B.data(), w(p + "b_layernorm.weight"), T, N, eps);
+    kern::rmsnorm(C.data(), C.data(), w(p + "c_layernorm.weight"), T, N, eps);
+  }
+  // 5. Δ = softplus(W_dt δ + b_dt)
+  Buf delta = buf(T * E);
+  kern::linear(delta.data(), dlow.data(), w(p + "dt_proj.weight"), w(p + "dt_proj.bias"), T, R, E);
+  kern::softplus(delta.data(), delta.data(), T * E);
+  // 6-7. A = −exp(A_log); scan (step kernel for a single token)
+  const float* A_log = w(p + "A_log");
+  Buf A = buf(E * N);
+  for (int64_t i = 0; i < E * N; ++i) A[i] = -std::exp(A_log[i]);
+  Buf y = buf(T * E);
+  const bool rec_state = wants(Site::SsmState, l);
+  Buf states;
+  if (rec_state) states = buf(T * E * N);
+  if (T == 1 && !rec_state)
+    kern::selective_step(y.data(), ls.ssm.data(), u.data(), delta.data(), A.data(), B.data(),
+                         C.data(), w(p + "D"), E, N);
+  else
+    kern::selective_scan(y.data(), ls.ssm.data(), rec_state ? states.data() : nullptr, u.data(),
+                         delta.data(), A.data(), B.data(), C.data(), w(p + "D"), T, E, N);
+
+  if (wants(Site::SsmDelta, l)) record(Site::SsmDelta, l, delta.data(), {T, E});
+  if (wants(Site::SsmB, l)) record(Site::SsmB, l, B.data(), {T, N});
+  if (wants(Site::SsmC, l)) record(Site::SsmC, l, C.data(), {T, N});
+  if (rec_state) record(Site::SsmState, l, states.data(), {T, E, N});
+  if (wants(Site::SsmHiddenAttn, l)) {
+    std::vector<int64_t> ch = opt_.sink->hidden_attn_channels(l);
+    ch.erase(std::remove_if(ch.begin(), ch.end(), [&](int64_t c) { return c < 0 || c >= E; }),
+             ch.end());
+    const int64_t nc = static_cast<int64_t>(ch.size());
+    Buf alpha = buf(nc * T * T);
+    for (int64_t i = 0; i < nc; ++i)
+      kern::mamba1_hidden_attention(alpha.data() + i * T * T, delta.data(), A.data(), B.data(),
+                                    C.data(), ch[static_cast<size_t>(i)], T, E, N);
+    record(Site::SsmHiddenAttn, l, alpha.data(), {nc, T, T});
+  }
+  // 8-9. gate and output projection
+  Buf gate = buf(T * E);
+  kern::silu(gate.data(), z.data(), T * E);
+  for (int64_t i = 0; i < T * E; ++i) y[i] *= gate[i];
+  linear(out, y.data(), p + "out_proj", T, E, d);
+}
+
+void Pass::mamba2(float* out, const float* x, int64_t l, const std::string& p, int64_t T) {
+  const int64_t d = c_.d_model, E = c_.d_inner, N = c_.d_state, K = c_.d_conv;
+  const int64_t H = c_.ssm_heads, P = c_.ssm_head_dim, G = c_.n_groups, GN = G * N;
+  const int64_t conv_w = E + 2 * GN, proj_w = 2 * E + 2 * GN + H;
+  LayerState& ls = st_.layers[static_cast<size_t>(l)];
+  // 1. [z | xBC | dt] = W_in u
+  Buf zxbcdt = buf(T * proj_w);
+  linear(zxbcdt.data(), x, p + "in_proj", T, d, proj_w);
+  Buf z = buf(T * E), xbc = buf(T * conv_w), dt = buf(T * H);
+  take_cols(z.data(), zxbcdt.data(), T, proj_w, 0, E);
+  take_cols(xbc.data(), zxbcdt.data(), T, proj_w, E, conv_w);
+  take_cols(dt.data(), zxbcdt.data(), T, proj_w, E + conv_w, H);
+  // 2. the conv covers x, B and C
+  Buf xbc2 = buf(T * conv_w);
+  kern::causal_conv1d(xbc2.data(), ls.conv.data(), xbc.data(), w(p + "conv1d.weight"),
+                      maybe(p + "conv1d.bias"), T, conv_w, K);
+  kern::silu(xbc2.data(), xbc2.data(), T * conv_w);
+  Buf xs = buf(T * E), B = buf(T * GN), C = buf(T * GN);
+  take_cols(xs.data(), xbc2.data(), T, conv_w, 0, E);
+  take_cols(B.data(), xbc2.data(), T, conv_w, E, GN);
+  take_cols(C.data(), xbc2.data(), T, conv_w, E + GN, GN);
+  // 4. Δ = softplus(dt + dt_bias), clamped to time_step_limit when one is set
+  const float* dt_bias = w(p + "dt_bias");
+  for (int64_t t = 0; t < T; ++t)
+    for (int64_t h = 0; h < H; ++h) dt[t * H + h] += dt_bias[h];
+  kern::softplus(dt.data(), dt.data(), T * H);
+  const bool clamp = c_.time_step_limit_min > 0.0 ||
+                     c_.time_step_limit_max < std::numeric_limits<double>::infinity();
+  if (clamp)
+    for (float& v : dt)
+      v = std::clamp(v, static_cast<float>(c_.time_step_limit_min),
+                     static_cast<float>(std::min<double>(c_.time_step_limit_max,
+                                                         std::numeric_limits<float>::max())));
+  // 5-6. A_h = −exp(A_log_h); SSD
+  const float* A_log = w(p + "A_log");
+  Buf A = buf(H);
+  for (int64_t h = 0; h < H; ++h) A[h] = -std::exp(A_log[h]);
+  Buf y = buf(T * E);
+  const bool rec_state = wants(Site::SsmState, l);
+  Buf states;
+  if (rec_state) states = buf(T * H * P * N);
+  if (T == 1 && !rec_state)
+    kern::ssd_step(y.data(), ls.ssm.data(), xs.data(), dt.data(), A.data(), B.data(), C.data(),
+                   w(p + "D"), H, P, G, N);
+  else
+    kern::ssd_chunked(y.data(), ls.ssm.data(), rec_state ? states.data() : nullptr, xs.data(),
+                      dt.data(), A.data(), B.data(), C.data(), w(p + "D"), T, H, P, G, N,
+                      c_.chunk_size);
+
+  if (wants(Site::SsmDelta, l)) record(Site::SsmDelta, l, dt.data(), {T, H});
+  if (wants(Site::SsmB, l)) record(Site::SsmB, l, B.data(), {T, G, N});
+  if (wants(Site::SsmC, l)) record(Site::SsmC, l, C.data(), {T, G, N});
+  if (rec_state) record(Site::SsmState, l, states.data(), {T, H, P, N});
+  if (wants(Site::SsmHiddenAttn, l)) {
+    std::vector<int64_t> heads = opt_.sink->hidden_attn_channels(l);
+    heads.erase(
+        std::remove_if(heads.begin(), heads.end(), [&](int64_t h) { return h < 0 || h >= H; }),
+        heads.end());
+    const int64_t nh = static_cast<int64_t>(heads.size());
+    Buf M = buf(nh * T * T);
+    for (int64_t i = 0; i < nh; ++i)
+      kern::ssd_hidden_attention(M.data() + i * T * T, dt.data(), A.data(), B.data(), C.data(),
+                                 heads[static_cast<size_t>(i)], T, H, G, N);
+    record(Site::SsmHiddenAttn, l, M.data(), {nh, T, T});
+  }
+  // 7-8. gated RMSNorm (gate before norm, per group), output projection
+  kern::gated_rmsnorm(y.data(), y.data(), z.data(), w(p + "norm.weight"), T, E, G,
+                      static_cast<float>(c_.norm_eps));
+  linear(out, y.data(), p + "out_proj", T, E, d);
+}
+
+void Pass::moe(float* out, const float* x, int64_t l, const std::string& p, int64_t T) {
+  const int64_t d = c_.d_model, E = c_.num_experts, k = c_.top_k, I = c_.intermediate_size;
+  Buf logits = buf(T * E), probs = buf(T * E), weight = buf(T * k);
+  std::vector<int32_t> idx(static_cast<size_t>(T * k));
+  kern::linear(logits.data(), x, w(p + "router.weight"), nullptr, T, d, E);
+  kern::moe_route(probs.data(), idx.data(), weight.data(), logits.data(), T, E, k,
+                  c_.router_renormalize);
+  std::vector<const float*> Wg(static_cast<size_t>(E)), Wu(Wg.size()), Wd(Wg.size());
+  for (int64_t e = 0; e < E; ++e) {
+    const std::string q = p + "experts." + std::to_string(e) + ".";
+    Wg[e] = w(q + "gate_proj.weight");
+    Wu[e] = w(q + "up_proj.weight");
+    Wd[e] = w(q + "down_proj.weight");
+  }
+  kern::moe_experts(out, x, idx.data(), weight.data(), Wg.data(), Wu.data(), Wd.data(), T, d, I,
+                    E, k);
+  if (wants(Site::RouterProbs, l)) record(Site::RouterProbs, l, probs.data(), {T, E});
+  if (wants(Site::TopkIdx, l)) record(Site::TopkIdx, l, idx.data(), {T, k}, true);
+  if (wants(Site::TopkWeight, l)) record(Site::TopkWeight, l, weight.data(), {T, k});
+}
+
+Tensor Pass::run(const std::vector<int32_t>& tokens) {
+  const int64_t T = static_cast<int64_t>(tokens.size()), d = c_.d_model, V = c_.vocab_size;
+  if (T == 0) throw Error(ErrorKind::InvalidArgument, "the input has no tokens");
+  for (size_t i = 0; i < tokens.size(); ++i)
+    if (tokens[i] < 0 || tokens[i] >= V)
+      throw Error(ErrorKind::InvalidArgument,
+                  "token " + std::to_string(i) + " has id " + std::to_string(tokens[i]) +
+                      ", outside the vocabulary [0, " + std::to_string(V) + ")");
+  if (st_.layers.size() != static_cast<size_t>(c_.n_layers))
+    throw Error(ErrorKind::InvalidArgument, "the inference state belongs to another model");
+  pos0_ = st_.pos;
+  if (c_.family == Family::GPT2 && pos0_ + T > c_.max_position_embeddings)
+    throw Error(ErrorKind::InvalidArgument,
+                "the input reaches position " + std::to_string(pos0_ + T) +
+                    " but this GPT-2 model has only " +
+                    std::to_string(c_.max_position_embeddings) + " learned positions");
+  const std::vector<LayerKind> map = c_.layer_map();
+
+  // Embedding (+ learned positions for GPT-2)
+  const float* emb = w(c_.family == Family::GPT2                 ? "transformer.wte.weight"
+                       : c_.family == Family::Mamba1 ||
+                               c_.family == Family::Mamba2 ? "backbone.embeddings.weight"
+                                                           : "model.embed_tokens.weight");
+  Buf h = buf(T * d);
+  for (int64_t t = 0; t < T; ++t) std::copy_n(emb + tokens[t] * d, d, h.data() + t * d);
+  if (c_.family == Family::GPT2) {
+    const float* wpe = w("transformer.wpe.weight");
+    for (int64_t t = 0; t < T; ++t) add_into(h.data() + t * d, wpe + (pos0_ + t) * d, d);
+  }
+
+  Buf xn = buf(T * d), mix = buf(T * d);
+  const float eps = static_cast<float>(c_.norm_eps);
+  const bool is_mamba = c_.family == Family::Mamba1 || c_.family == Family::Mamba2;
+  for (int64_t l = 0; l < c_.n_layers; ++l) {
+    throw_if_cancelled(opt_.cancel);
+    const std::string L = std::to_string(l);
+    const LayerKind kind = map[static_cast<size_t>(l)];
+    const std::string p = c_.family == Family::GPT2 ? "transformer.h." + L + "."
+                          : is_mamba                ? "backbone.layers." + L + "."
+                                                    : "model.layers." + L + ".";
+    // Mixer
+    if (c_.family == Family::GPT2)
+      kern::layernorm(xn.data(), h.data(), w(p + "ln_1.weight"), w(p + "ln_1.bias"), T, d, eps);
+    else
+      kern::rmsnorm(xn.data(), h.data(), w(p + (is_mamba ? "norm.weight" : "input_layernorm.weight")),
+                    T, d, eps);
+    switch (kind.mixer) {
+      case MixerKind::Attention: attention(mix.data(), xn.data(), l, p, T); break;
+      case MixerKind::Mamba1:
+        mamba1(mix.data(), xn.data(), l, p + (c_.family == Family::Jamba ? "mamba." : "mixer."), T,
+               c_.family == Family::Jamba);
+        break;
+      case MixerKind::Mamba2: mamba2(mix.data(), xn.data(), l, p + "mixer.", T); break;
+    }
+    add_into(h.data(), mix.data(), T * d);
+
+    // FFN
+    if (kind.ffn != FfnKind::None) {
+      if (c_.family == Family::GPT2) {
+        kern::layernorm(xn.data(), h.data(), w(p + "ln_2.weight"), w(p + "ln_2.bias"), T, d, eps);
+        const int64_t I = c_.intermediate_size;
+        Buf a = buf(T * I);
+        kern::linear_in_out(a.data(), xn.data(), w(p + "mlp.c_fc.weight"), w(p + "mlp.c_fc.bias"),
+                            T, d, I);
+        kern::gelu_tanh(a.data(), a.data(), T * I);
+        kern::linear_in_out(mix.data(), a.data(), w(p + "mlp.c_proj.weight"),
+                            w(p + "mlp.c_proj.bias"), T, I, d);
+      } else {
+        const std::string norm = c_.family == Family::Jamba ? "pre_ff_layernorm.weight"
+                                                            : "post_attention_layernorm.weight";
+        kern::rmsnorm(xn.data(), h.data(), w(p + norm), T, d, eps);
+        const std::string f = p + (c_.family == Family::Jamba ? "feed_forward." : "mlp.");
+        if (kind.ffn == FfnKind::MoE) {
+          moe(mix.data(), xn.data(), l, f, T);
+        } else if (maybe(f + "gate_proj.bias")) {
+          // Llama with mlp_bias: the kernel has no biases, so go through the linear helper.
+          const int64_t I = c_.intermediate_size;
+          Buf g = buf(T * I), up = buf(T * I);
+          linear(g.data(), xn.data(), f + "gate_proj", T, d, I);
+          linear(up.data(), xn.data(), f + "up_proj", T, d, I);
+          kern::silu(g.data(), g.data(), T * I);
+          for (int64_t i = 0; i < T * I; ++i) g[i] *= up[i];
+          linear(mix.data(), g.data(), f + "down_proj", T, I, d);
+        } else {
+          kern::swiglu_mlp(mix.data(), xn.data(), w(f + "gate_proj.weight"),
+                           w(f + "up_proj.weight"), w(f + "down_proj.weight"), T, d,
+                           c_.intermediate_size);
+        }
+      }
+      add_into(h.data(), mix.data(), T * d);
+    }
+    if (wants(Site::ResidPost, l)) record(Site::ResidPost, l, h.data(), {T, d});
+    if (opt_.progress) opt_.progress(static_cast<double>(l + 1) / static_cast<double>(c_.n_layers + 1));
+  }
+
+  // Final norm and head
+  switch (c_.family) {
+    case Family::GPT2:
+      kern::layernorm(xn.data(), h.data(), w("transformer.ln_f.weight"), w("transformer.ln_f.bias"),
+                      T, d, eps);
+      break;
+    case Family::Llama: kern::rmsnorm(xn.data(), h.data(), w("model.norm.weight"), T, d, eps); break;
+    case Family::Mamba1:
+    case Family::Mamba2:
+      kern::rmsnorm(xn.data(), h.data(), w("backbone.norm_f.weight"), T, d, eps);
+      break;
+    case Family::Jamba:
+      kern::rmsnorm(xn.data(), h.data(), w("model.final_layernorm.weight"), T, d, eps);
+      break;
+  }
+  Tensor logits({T, V});
+  kern::linear(logits.ptr(), xn.data(), c_.tie_word_embeddings ? emb : w("lm_head.weight"), nullptr,
+               T, d, V);
+  if (wants(Site::Logits, -1)) record(Site::Logits, -1, logits.ptr(), {T, V});
+  st_.pos += T;
+  if (opt_.progress) opt_.progress(1.0);
+  return logits;
+}
+
+}  // namespace
+
+Tensor forward(const Model& model, const std::vector<int32_t>& tokens, InferenceState& state,
+               const ForwardOptions& options) {
+  return Pass(model, state, options).run(tokens);
+}
+
+Tensor forward(const Model& model, const std::vector<int32_t>& tokens,
+               const ForwardOptions& options) {
+  InferenceState state = make_state(model);
+  return forward(model, tokens, state, options);
+}
+
+}  // namespace seqlens

@@ -119,23 +119,28 @@ InferenceState make_state(const Model& model) {
 CostEstimate estimate_cost(const ModelConfig& c, int64_t T) {
   CostEstimate e;
   const int64_t f = sizeof(float);
-  int64_t widest = std::max({3 * c.d_model, 2 * c.intermediate_size, c.vocab_size});
-  int64_t attn_scratch = 0;
+  int64_t widest = std::max(3 * c.d_model, c.vocab_size);
+  bool has_attention = false;
   for (const LayerKind& k : c.layer_map()) {
+    if (k.ffn != FfnKind::None) widest = std::max(widest, 2 * c.intermediate_size);
     if (k.mixer == MixerKind::Attention) {
       e.kv_bytes_per_token += 2 * c.n_kv_heads * c.head_dim * f;
-      // One T×T score block per concurrently processed head (assume two).
-      attn_scratch = std::max(attn_scratch, 2 * T * T * f);
+      has_attention = true;
     } else {
       e.ssm_state_bytes += (conv_channels(c, k.mixer) * c.d_conv + c.d_inner * c.d_state) * f;
       widest = std::max(widest, 2 * c.d_inner + 2 * c.n_groups * c.d_state + c.ssm_heads + c.d_conv);
     }
     if (k.ffn == FfnKind::MoE) widest = std::max(widest, c.num_experts + 3 * c.intermediate_size);
   }
-  e.state_bytes = e.kv_bytes_per_token * T + e.ssm_state_bytes;
-  // Residual stream, normed input, mixer output, the widest projection, logits, scratch.
-  e.activation_bytes = T * f * (4 * c.d_model + 2 * widest + c.vocab_size) + attn_scratch +
-                       e.state_bytes;
+  // In double and saturated: T comes from user input and T² overflows int64 for huge inputs.
+  auto sat = [](double v) { return v >= 9.2e18 ? INT64_MAX : static_cast<int64_t>(v); };
+  const double Td = static_cast<double>(T);
+  e.state_bytes = sat(double(e.kv_bytes_per_token) * Td + double(e.ssm_state_bytes));
+  // One T×T score block per concurrently processed head (assume two).
+  const double scores = has_attention ? 2.0 * Td * Td * f : 0.0;
+  // Residual stream, normed input, mixer output, the widest projection, logits, scores, state.
+  e.activation_bytes = sat(Td * f * double(4 * c.d_model + 2 * widest + c.vocab_size) + scores +
+                           double(e.state_bytes));
   return e;
 }
 

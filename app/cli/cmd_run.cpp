@@ -1,0 +1,257 @@
+// seqlens-cli run: one forward pass with instrumentation, exported as FILE.npz + FILE.json.
+// Everything that can be checked is checked before the model is built: the input, the requested
+// sites and layers, the recording budget and the memory estimate.
+#include <chrono>
+#include <cstdio>
+#include <memory>
+#include <set>
+
+#include <nlohmann/json.hpp>
+
+#include "app/cli/cli.h"
+#include "app/cli/commands.h"
+#include "app/cli/model_source.h"
+#include "app/cli/resources.h"
+#include "app/cli/run_export.h"
+#include "app/cli/token_input.h"
+#include "core/common/error.h"
+#include "core/common/runtime.h"
+#include "core/instrument/recorder.h"
+#include "core/model/param_spec.h"
+
+namespace seqlens::cli {
+
+namespace {
+
+struct RunOptions {
+  std::string model;
+  TokenInput input;
+  std::string record;  // "attn.pattern,ssm.delta" or "all"
+  std::string layers;
+  std::string hidden_channels;
+  double budget_mb = 1024;
+  bool subsample = false;
+  ResourceOptions resources;
+  std::string out;
+};
+
+constexpr Site kAllSites[] = {
+    Site::AttnPattern,   Site::SsmDelta,    Site::SsmB,    Site::SsmC,       Site::SsmState,
+    Site::SsmHiddenAttn, Site::RouterProbs, Site::TopkIdx, Site::TopkWeight, Site::ResidPost};
+
+std::string site_names() {
+  std::string s;
+  for (Site site : kAllSites) s += std::string(s.empty() ? "" : ", ") + site_name(site);
+  return s;
+}
+
+// "all" = every site but hidden attention, which needs --hidden-channels. Logits are always
+// exported, so naming them is accepted and ignored.
+std::set<Site> parse_sites(const std::string& spec, bool have_channels) {
+  std::set<Site> sites;
+  if (spec.empty()) return sites;
+  for (const std::string& item : split_list(spec)) {
+    if (item == "all") {
+      for (Site s : kAllSites) {
+        if (s != Site::SsmHiddenAttn || have_channels) sites.insert(s);
+      }
+      continue;
+    }
+    Site s;
+    if (!parse_site(item, &s)) {
+      throw UsageError("--record: unknown site '" + item + "' (known: " + site_names() + ", all)");
+    }
+    if (s != Site::Logits) sites.insert(s);
+  }
+  if (sites.count(Site::SsmHiddenAttn) && !have_channels) {
+    throw UsageError("--record ssm.hidden_attn needs --hidden-channels");
+  }
+  return sites;
+}
+
+void check_layers(const std::set<int64_t>& layers, const ModelConfig& c) {
+  for (int64_t l : layers) {
+    if (l >= c.n_layers) {
+      throw Error(ErrorKind::InvalidArgument, "--layers: layer " + std::to_string(l) +
+                                                  " does not exist (the model has " +
+                                                  std::to_string(c.n_layers) + " layers)");
+    }
+  }
+}
+
+// Mamba-1 chooses inner channels, Mamba-2 heads.
+void check_channels(const std::vector<int64_t>& channels, const ModelConfig& c) {
+  if (c.mamba_layers() == 0) return;
+  const bool heads = c.family == Family::Mamba2;
+  const int64_t limit = heads ? c.ssm_heads : c.d_inner;
+  for (int64_t ch : channels) {
+    if (ch >= limit) {
+      throw Error(ErrorKind::InvalidArgument,
+                  "--hidden-channels: " + std::string(heads ? "head " : "channel ") +
+                      std::to_string(ch) + " does not exist (the model has " +
+                      std::to_string(limit) + (heads ? " SSM heads)" : " inner channels)"));
+    }
+  }
+}
+
+Json layer_map_json(const ModelConfig& c) {
+  Json j = Json::array();
+  for (const LayerKind& k : c.layer_map()) {
+    j.push_back({{"mixer", mixer_name(k.mixer)}, {"ffn", ffn_name(k.ffn)}});
+  }
+  return j;
+}
+
+// The arrays of one run in export order (tokens, logits, then the recording in recording
+// order) and their sidecar entries.
+struct Exported {
+  std::vector<NpyArray> arrays;
+  Json docs = Json::array();
+  int64_t time_stride = 1;  // largest SSM state subsampling stride, 1 when none
+};
+
+Exported export_arrays(const ModelConfig& c, const std::vector<int32_t>& tokens, Tensor logits,
+                       std::vector<RecordedArray> recorded, const RecordRequest& request) {
+  Exported e;
+  const int64_t T = static_cast<int64_t>(tokens.size());
+  e.arrays.push_back(npy_i32("tokens", {T}, tokens.data()));
+  e.docs.push_back(describe_tokens(T));
+  const int64_t V = logits.shape.size() == 2 ? logits.shape[1] : c.vocab_size;
+  e.arrays.push_back(npy_f32("logits", {T, V}, logits.ptr()));
+  e.docs.push_back(describe_logits(T, V));
+  std::vector<float>().swap(logits.data);
+
+  const std::vector<LayerKind> map = c.layer_map();
+  for (const RecordedArray& r : recorded) {
+    const MixerKind mixer = r.layer >= 0 && r.layer < static_cast<int64_t>(map.size())
+                                ? map[static_cast<size_t>(r.layer)].mixer
+                                : MixerKind::Attention;
+    Json d = describe_array(r.name, r.site, r.layer, r.shape, is_int32(r), mixer);
+    if (r.time_stride > 1) {
+      d["time_stride"] = r.time_stride;
+      d["meaning"] = d["meaning"].get<std::string>() + "; kept every " +
+                     std::to_string(r.time_stride) + "-th step (row i is step i·time_stride)";
+      e.time_stride = std::max(e.time_stride, r.time_stride);
+    }
+    if (r.site == Site::SsmHiddenAttn) d["channels"] = request.hidden_channels;
+    e.docs.push_back(std::move(d));
+  }
+  for (NpyArray& a : to_npy(std::move(recorded))) e.arrays.push_back(std::move(a));
+  return e;
+}
+
+Json run_sidecar(const ModelSource& src, const RunOptions& o, const RecordRequest& request,
+                 int64_t T, int threads, double forward_ms, int64_t time_stride, Json docs) {
+  const ModelConfig& c = src.config;
+  Json side;
+  side["format"] = "seqlens-run/1";
+  side["model"] = src.spec;
+  side["source"] = src.is_preset ? "preset" : "directory";
+  side["family"] = family_name(c.family);
+  if (src.is_preset) {
+    side["preset"] = src.spec;
+    side["seed"] = src.seed;
+  }
+  side["vocab_size"] = c.vocab_size;
+  side["n_layers"] = c.n_layers;
+  side["layer_map"] = layer_map_json(c);
+  side["tokens"] = T;
+  side["input"] = o.input.describe();
+  if (o.input.has_text()) side["text"] = o.input.text;
+  side["tokenizer"] = uses_byte_tokenizer(src) ? "byte" : "none";
+  side["threads"] = threads;
+  side["forward_ms"] = forward_ms;
+  if (time_stride > 1) side["time_stride"] = time_stride;
+  Json sites = Json::array();
+  for (Site s : request.sites) sites.push_back(site_name(s));
+  side["record"] = {{"sites", sites},
+                    {"layers", request.layers.empty() ? Json("all") : Json(request.layers)},
+                    {"hidden_channels", request.hidden_channels},
+                    {"budget_bytes", request.budget_bytes},
+                    {"subsample", request.allow_subsample}};
+  side["arrays"] = std::move(docs);
+  return side;
+}
+
+int run_run(RunOptions& o) {
+  const std::filesystem::path out = o.out;
+  sidecar_path(out);  // validates the name before any work
+  const bool have_channels = !o.hidden_channels.empty();
+  RecordRequest request;
+  request.sites = parse_sites(o.record, have_channels);
+  if (!o.layers.empty()) {
+    for (int64_t l : parse_index_list(o.layers, "--layers")) request.layers.insert(l);
+  }
+  if (have_channels)
+    request.hidden_channels = parse_index_list(o.hidden_channels, "--hidden-channels");
+  request.budget_bytes = static_cast<int64_t>(o.budget_mb * 1024.0 * 1024.0);
+  request.allow_subsample = o.subsample;
+
+  const ModelSource src = resolve_model(o.model);
+  const ModelConfig& c = src.config;
+  const std::vector<int32_t> tokens = resolve_tokens(o.input, src);
+  const int64_t T = static_cast<int64_t>(tokens.size());
+  check_layers(request.layers, c);
+  check_channels(request.hidden_channels, c);
+
+  Recorder recorder(c, T, request);  // refuses (Error(Budget)) before anything is recorded
+  MemoryNeed need;
+  need.weights = count_params(c).total * 4;
+  need.activations = estimate_cost(c, T).activation_bytes;
+  need.recording = recorder.estimated_bytes() + T * c.vocab_size * 4;  // + the export copy
+  check_memory(need, o.resources.max_memory_mb, T);
+
+  InterruptScope interrupt;
+  const Model model = load_model(src);
+  throw_if_cancelled(interrupt.token());
+
+  Runtime runtime(o.resources.threads);
+  ProgressLine progress("forward");
+  ForwardOptions fo;
+  fo.sink = request.sites.empty() ? nullptr : &recorder;
+  fo.cancel = interrupt.token();
+  fo.progress = progress.callback();
+  const auto t0 = std::chrono::steady_clock::now();
+  Tensor logits = runtime.execute([&] { return forward(model, tokens, fo); });
+  const double forward_ms =
+      std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0).count();
+  progress.clear();
+  throw_if_cancelled(interrupt.token());
+
+  Exported exported = export_arrays(c, tokens, std::move(logits), recorder.take(), request);
+  const Json side = run_sidecar(src, o, request, T, runtime.threads(), forward_ms,
+                                exported.time_stride, std::move(exported.docs));
+  const std::vector<NpyArray>& arrays = exported.arrays;
+  write_run_outputs(out, arrays, side, interrupt.token());
+  int64_t bytes = 0;
+  for (const NpyArray& a : arrays) bytes += static_cast<int64_t>(a.bytes.size());
+  std::printf("wrote %s (%zu arrays, %s) and %s; forward %.1f ms\n", out.string().c_str(),
+              arrays.size(), format_bytes(bytes).c_str(), sidecar_path(out).string().c_str(),
+              forward_ms);
+  return kExitOk;
+}
+
+}  // namespace
+
+Command add_run_command(CLI::App& app) {
+  auto o = std::make_shared<RunOptions>();
+  CLI::App* sub = app.add_subcommand("run", "Run a forward pass and export arrays (.npz + .json)");
+  sub->add_option("--model", o->model, "Preset name or model directory")->required();
+  o->input.add_options(sub);
+  sub->add_option("--record", o->record,
+                  "Sites to record, comma-separated (attn.pattern, ssm.delta, ssm.B, ssm.C, "
+                  "ssm.state, ssm.hidden_attn, moe.router_probs, moe.topk_idx, "
+                  "moe.topk_weight, resid_post) or 'all'");
+  sub->add_option("--layers", o->layers, "Layers to record, e.g. 0,2 (default: all)");
+  sub->add_option("--hidden-channels", o->hidden_channels,
+                  "Mamba-1 channels / Mamba-2 heads for ssm.hidden_attn, e.g. 0,1");
+  sub->add_option("--budget-mb", o->budget_mb, "Recording budget in MiB")->check(positive_number());
+  sub->add_flag("--subsample", o->subsample,
+                "Keep every k-th SSM state step when the state would exceed the budget");
+  o->resources.add_options(sub);
+  sub->add_option("--out", o->out, "Output .npz (a .json sidecar is written beside it)")
+      ->required();
+  return {sub, [o] { return run_run(*o); }};
+}
+
+}  // namespace seqlens::cli

@@ -1,8 +1,8 @@
 #include "widgets/heatmap_view.h"
 
 #include <QEvent>
-#include <QVBoxLayout>
 #include <QSharedPointer>
+#include <QVBoxLayout>
 
 #include <qcustomplot.h>
 
@@ -35,7 +35,8 @@ HeatmapView::HeatmapView(QWidget* parent) : QWidget(parent), plot_(new QCustomPl
 
 void HeatmapView::setData(const HeatmapData& d) {
   map_->data()->setSize(d.cols, d.rows);
-  map_->data()->setRange(QCPRange(0, std::max(0, d.cols - 1)), QCPRange(0, std::max(0, d.rows - 1)));
+  map_->data()->setRange(QCPRange(0, std::max(0, d.cols - 1)),
+                         QCPRange(0, std::max(0, d.rows - 1)));
   for (int r = 0; r < d.rows; ++r)
     for (int c = 0; c < d.cols; ++c)
       map_->data()->setCell(c, r, d.values[static_cast<size_t>(r) * d.cols + c]);

@@ -28,6 +28,8 @@ void JobRunner::cancel() {
   if (token_) token_->cancel();
 }
 
-void JobRunner::wait() { pool_.waitForDone(); }
+void JobRunner::wait() {
+  pool_.waitForDone();
+}
 
 }  // namespace seqlens::app

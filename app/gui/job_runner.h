@@ -29,7 +29,7 @@ class JobRunner : public QObject {
   void cancel();  // cancels the job in flight; its result will not be delivered
   quint64 generation() const { return generation_; }
   bool busy() const { return running_ > 0; }
-  void wait();    // for tests and shutdown
+  void wait();  // for tests and shutdown
 
  signals:
   void busyChanged(bool busy);

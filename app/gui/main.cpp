@@ -20,13 +20,15 @@ int main(int argc, char** argv) {
   parser.setApplicationDescription(QApplication::translate(
       "main", "See how Transformers, Mamba and hybrid models work, and what they cost."));
   parser.addHelpOption();
-  QCommandLineOption model_opt("model", QApplication::translate("main", "Preset or model directory."),
+  QCommandLineOption model_opt("model",
+                               QApplication::translate("main", "Preset or model directory."),
                                "PRESET|DIR", "jamba-tiny");
   QCommandLineOption text_opt("text", QApplication::translate("main", "Input text."), "STR");
-  QCommandLineOption lang_opt("lang", QApplication::translate("main", "Language: en or ru."), "LANG");
-  QCommandLineOption shot_opt("screenshot",
-                              QApplication::translate("main", "Save the main window to FILE and exit."),
-                              "FILE");
+  QCommandLineOption lang_opt("lang", QApplication::translate("main", "Language: en or ru."),
+                              "LANG");
+  QCommandLineOption shot_opt(
+      "screenshot", QApplication::translate("main", "Save the main window to FILE and exit."),
+      "FILE");
   parser.addOptions({model_opt, text_opt, lang_opt, shot_opt});
   parser.process(app);
 

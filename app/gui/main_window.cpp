@@ -20,17 +20,19 @@ namespace {
 
 QString mixer_label(MixerKind k) {
   switch (k) {
-    case MixerKind::Attention: return MainWindow::tr("attention");
-    case MixerKind::Mamba1: return MainWindow::tr("Mamba-1");
-    case MixerKind::Mamba2: return MainWindow::tr("Mamba-2");
+    case MixerKind::Attention:
+      return MainWindow::tr("attention");
+    case MixerKind::Mamba1:
+      return MainWindow::tr("Mamba-1");
+    case MixerKind::Mamba2:
+      return MainWindow::tr("Mamba-2");
   }
   return {};
 }
 
 }  // namespace
 
-MainWindow::MainWindow(Session* session, QWidget* parent)
-    : QMainWindow(parent), session_(session) {
+MainWindow::MainWindow(Session* session, QWidget* parent) : QMainWindow(parent), session_(session) {
   setWindowTitle(tr("SeqLens"));
 
   auto* panel = new QWidget;
@@ -76,7 +78,9 @@ MainWindow::MainWindow(Session* session, QWidget* parent)
   resize(1200, 760);
 }
 
-void MainWindow::setInputText(const QString& text) { input_->setPlainText(text); }
+void MainWindow::setInputText(const QString& text) {
+  input_->setPlainText(text);
+}
 
 void MainWindow::selectModel(const QString& presetOrDir) {
   if (model_box_->findData(presetOrDir) < 0) model_box_->addItem(presetOrDir, presetOrDir);
@@ -88,7 +92,8 @@ void MainWindow::selectModel(const QString& presetOrDir) {
 }
 
 void MainWindow::openModelDirectory() {
-  const QString dir = QFileDialog::getExistingDirectory(this, tr("Open Hugging Face model directory"));
+  const QString dir =
+      QFileDialog::getExistingDirectory(this, tr("Open Hugging Face model directory"));
   if (!dir.isEmpty()) selectModel(dir);
 }
 
@@ -98,20 +103,20 @@ void MainWindow::showTrace(std::shared_ptr<const ForwardTrace> trace) {
   QStringList layers;
   for (const LayerKind& k : c.layer_map())
     layers << mixer_label(k.mixer) + (k.ffn == FfnKind::MoE ? tr(" + MoE") : QString());
-  summary_->setText(tr("<b>%1</b> (%2)<br>%3 layers: %4<br>parameters: %5 total, %6 active per token")
-                        .arg(session_->modelName(), QString::fromLatin1(family_name(c.family)))
-                        .arg(c.n_layers)
-                        .arg(layers.join(QStringLiteral(", ")))
-                        .arg(n.total)
-                        .arg(n.active));
+  summary_->setText(
+      tr("<b>%1</b> (%2)<br>%3 layers: %4<br>parameters: %5 total, %6 active per token")
+          .arg(session_->modelName(), QString::fromLatin1(family_name(c.family)))
+          .arg(c.n_layers)
+          .arg(layers.join(QStringLiteral(", ")))
+          .arg(n.total)
+          .arg(n.active));
   statusBar()->showMessage(tr("%1 tokens · forward %2 ms · state %3 KiB")
                                .arg(trace->tokens.size())
                                .arg(trace->forward_ms, 0, 'f', 1)
                                .arg(trace->state_bytes / 1024));
 
   QStringList labels;
-  for (int32_t id : trace->tokens)
-    labels << QString::fromStdString(ByteTokenizer::token_label(id));
+  for (int32_t id : trace->tokens) labels << QString::fromStdString(ByteTokenizer::token_label(id));
   // The first layer's map: attention pattern (head 0) or the Mamba layer's Δ over time.
   widgets::HeatmapData d;
   for (const RecordedArray& a : trace->arrays) {

@@ -23,8 +23,8 @@ Session::Session(QObject* parent) : QObject(parent) {
 void Session::openModel(const QString& presetOrDir) {
   try {
     const std::string name = presetOrDir.toStdString();
-    model_ = std::make_shared<const Model>(is_preset(name) ? make_preset(name)
-                                                           : load_model_dir(name));
+    model_ =
+        std::make_shared<const Model>(is_preset(name) ? make_preset(name) : load_model_dir(name));
     model_name_ = presetOrDir;
     emit modelChanged();
     recompute();
@@ -46,8 +46,8 @@ void Session::recompute() {
   auto model = model_;
   auto runtime = runtime_;
   RecordRequest request;
-  request.sites = {Site::AttnPattern, Site::SsmDelta, Site::SsmB, Site::SsmC,
-                   Site::RouterProbs, Site::TopkIdx, Site::TopkWeight, Site::ResidPost};
+  request.sites = {Site::AttnPattern, Site::SsmDelta, Site::SsmB,       Site::SsmC,
+                   Site::RouterProbs, Site::TopkIdx,  Site::TopkWeight, Site::ResidPost};
   request.budget_bytes = int64_t{256} << 20;
   runner_.submit<std::shared_ptr<const ForwardTrace>>(
       [model, runtime, tokens = std::move(tokens), request](const CancelToken& cancel) {

@@ -18,6 +18,8 @@ Runtime::Runtime(int threads) {
 
 Runtime::~Runtime() = default;
 
-void Runtime::run(const std::function<void()>& f) { arena_->arena.execute(f); }
+void Runtime::run(const std::function<void()>& f) {
+  arena_->arena.execute(f);
+}
 
 }  // namespace seqlens

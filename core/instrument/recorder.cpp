@@ -13,17 +13,22 @@ namespace {
 
 bool site_applies(const ModelConfig& c, const LayerKind& k, Site s) {
   switch (s) {
-    case Site::AttnPattern: return k.mixer == MixerKind::Attention;
+    case Site::AttnPattern:
+      return k.mixer == MixerKind::Attention;
     case Site::SsmDelta:
     case Site::SsmB:
     case Site::SsmC:
     case Site::SsmState:
-    case Site::SsmHiddenAttn: return k.mixer != MixerKind::Attention;
+    case Site::SsmHiddenAttn:
+      return k.mixer != MixerKind::Attention;
     case Site::RouterProbs:
     case Site::TopkIdx:
-    case Site::TopkWeight: return k.ffn == FfnKind::MoE;
-    case Site::ResidPost: return true;
-    case Site::Logits: return false;  // not per layer
+    case Site::TopkWeight:
+      return k.ffn == FfnKind::MoE;
+    case Site::ResidPost:
+      return true;
+    case Site::Logits:
+      return false;  // not per layer
   }
   return false;
 }
@@ -32,17 +37,26 @@ bool site_applies(const ModelConfig& c, const LayerKind& k, Site s) {
 double layer_elements(const ModelConfig& c, const LayerKind& k, Site s, double T, double nch) {
   const bool m2 = k.mixer == MixerKind::Mamba2;
   switch (s) {
-    case Site::AttnPattern: return double(c.n_heads) * T * T;
-    case Site::SsmDelta: return T * double(m2 ? c.ssm_heads : c.d_inner);
+    case Site::AttnPattern:
+      return double(c.n_heads) * T * T;
+    case Site::SsmDelta:
+      return T * double(m2 ? c.ssm_heads : c.d_inner);
     case Site::SsmB:
-    case Site::SsmC: return T * double(m2 ? c.n_groups * c.d_state : c.d_state);
-    case Site::SsmState: return T * double(c.d_inner) * double(c.d_state);
-    case Site::SsmHiddenAttn: return nch * T * T;
-    case Site::RouterProbs: return T * double(c.num_experts);
+    case Site::SsmC:
+      return T * double(m2 ? c.n_groups * c.d_state : c.d_state);
+    case Site::SsmState:
+      return T * double(c.d_inner) * double(c.d_state);
+    case Site::SsmHiddenAttn:
+      return nch * T * T;
+    case Site::RouterProbs:
+      return T * double(c.num_experts);
     case Site::TopkIdx:
-    case Site::TopkWeight: return T * double(c.top_k);
-    case Site::ResidPost: return T * double(c.d_model);
-    case Site::Logits: return T * double(c.vocab_size);
+    case Site::TopkWeight:
+      return T * double(c.top_k);
+    case Site::ResidPost:
+      return T * double(c.d_model);
+    case Site::Logits:
+      return T * double(c.vocab_size);
   }
   return 0;
 }
@@ -60,7 +74,9 @@ double site_bytes(const ModelConfig& c, double T, Site site, const std::set<int6
   return total;
 }
 
-std::string mb(double bytes) { return std::to_string(static_cast<int64_t>(bytes / 1048576.0 + 0.5)) + " MB"; }
+std::string mb(double bytes) {
+  return std::to_string(static_cast<int64_t>(bytes / 1048576.0 + 0.5)) + " MB";
+}
 
 }  // namespace
 

@@ -20,7 +20,7 @@ struct RecordRequest {
   std::set<int64_t> layers;              // empty: every layer
   std::vector<int64_t> hidden_channels;  // Mamba-1 channels / Mamba-2 heads for SsmHiddenAttn
   int64_t budget_bytes = int64_t{1} << 30;
-  bool allow_subsample = false;          // SSM state: keep every k-th step to fit the budget
+  bool allow_subsample = false;  // SSM state: keep every k-th step to fit the budget
 };
 
 struct RecordedArray {

@@ -4,13 +4,15 @@ namespace seqlens {
 
 namespace {
 constexpr const char* kNames[kSiteCount] = {
-    "attn.pattern",     "ssm.delta",      "ssm.B",           "ssm.C",
-    "ssm.state",        "ssm.hidden_attn", "moe.router_probs", "moe.topk_idx",
-    "moe.topk_weight",  "resid_post",     "logits",
+    "attn.pattern",    "ssm.delta",        "ssm.B",        "ssm.C",           "ssm.state",
+    "ssm.hidden_attn", "moe.router_probs", "moe.topk_idx", "moe.topk_weight", "resid_post",
+    "logits",
 };
 }  // namespace
 
-const char* site_name(Site s) { return kNames[static_cast<int>(s)]; }
+const char* site_name(Site s) {
+  return kNames[static_cast<int>(s)];
+}
 
 bool parse_site(const std::string& name, Site* out) {
   for (int i = 0; i < kSiteCount; ++i)

@@ -10,17 +10,17 @@
 namespace seqlens {
 
 enum class Site {
-  AttnPattern,     // [H, T, S] softmax probabilities (query heads, query, key)
-  SsmDelta,        // [T, E_in] Mamba-1, [T, H] Mamba-2: Δ after softplus (and clamp)
-  SsmB,            // [T, N] Mamba-1, [T, G, N] Mamba-2 (Jamba: after its B RMSNorm)
-  SsmC,            // [T, N] Mamba-1, [T, G, N] Mamba-2 (Jamba: after its C RMSNorm)
-  SsmState,        // [T, E_in, N] Mamba-1, [T, H, P, N] Mamba-2: state after step t
-  SsmHiddenAttn,   // [channels, T, T] Mamba-1 α, [heads, T, T] Mamba-2 L∘CBᵀ, for chosen ones
-  RouterProbs,     // [T, E]
-  TopkIdx,         // [T, k] (int32)
-  TopkWeight,      // [T, k]
-  ResidPost,       // [T, d] residual stream after the whole block, before the final norm
-  Logits,          // [T, V]
+  AttnPattern,    // [H, T, S] softmax probabilities (query heads, query, key)
+  SsmDelta,       // [T, E_in] Mamba-1, [T, H] Mamba-2: Δ after softplus (and clamp)
+  SsmB,           // [T, N] Mamba-1, [T, G, N] Mamba-2 (Jamba: after its B RMSNorm)
+  SsmC,           // [T, N] Mamba-1, [T, G, N] Mamba-2 (Jamba: after its C RMSNorm)
+  SsmState,       // [T, E_in, N] Mamba-1, [T, H, P, N] Mamba-2: state after step t
+  SsmHiddenAttn,  // [channels, T, T] Mamba-1 α, [heads, T, T] Mamba-2 L∘CBᵀ, for chosen ones
+  RouterProbs,    // [T, E]
+  TopkIdx,        // [T, k] (int32)
+  TopkWeight,     // [T, k]
+  ResidPost,      // [T, d] residual stream after the whole block, before the final norm
+  Logits,         // [T, V]
 };
 constexpr int kSiteCount = 11;
 

@@ -17,10 +17,10 @@ namespace seqlens {
 struct ForwardTrace {
   ModelConfig config;
   std::vector<int32_t> tokens;
-  Tensor logits;                       // [T, V]
-  std::vector<RecordedArray> arrays;   // recorded sites
-  double forward_ms = 0;               // wall time of the forward pass alone
-  int64_t state_bytes = 0;             // caches and states after the pass
+  Tensor logits;                      // [T, V]
+  std::vector<RecordedArray> arrays;  // recorded sites
+  double forward_ms = 0;              // wall time of the forward pass alone
+  int64_t state_bytes = 0;            // caches and states after the pass
 
   const RecordedArray* find(const std::string& name) const;
 };

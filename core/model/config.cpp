@@ -8,11 +8,16 @@ namespace seqlens {
 
 const char* family_name(Family f) {
   switch (f) {
-    case Family::GPT2: return "gpt2";
-    case Family::Llama: return "llama";
-    case Family::Mamba1: return "mamba";
-    case Family::Mamba2: return "mamba2";
-    case Family::Jamba: return "jamba";
+    case Family::GPT2:
+      return "gpt2";
+    case Family::Llama:
+      return "llama";
+    case Family::Mamba1:
+      return "mamba";
+    case Family::Mamba2:
+      return "mamba2";
+    case Family::Jamba:
+      return "jamba";
   }
   return "?";
 }
@@ -23,16 +28,22 @@ std::vector<LayerKind> ModelConfig::layer_map() const {
   for (int64_t i = 0; i < n_layers; ++i) {
     switch (family) {
       case Family::GPT2:
-      case Family::Llama: map.push_back({MixerKind::Attention, FfnKind::Dense}); break;
-      case Family::Mamba1: map.push_back({MixerKind::Mamba1, FfnKind::None}); break;
-      case Family::Mamba2: map.push_back({MixerKind::Mamba2, FfnKind::None}); break;
+      case Family::Llama:
+        map.push_back({MixerKind::Attention, FfnKind::Dense});
+        break;
+      case Family::Mamba1:
+        map.push_back({MixerKind::Mamba1, FfnKind::None});
+        break;
+      case Family::Mamba2:
+        map.push_back({MixerKind::Mamba2, FfnKind::None});
+        break;
       case Family::Jamba: {
         // models.md C.1: attention iff i mod period == offset; MoE iff i mod e_period == e_offset
         // and there is more than one expert (HF uses a dense MLP when num_experts == 1).
         const bool attn = i % attn_layer_period == attn_layer_offset;
         const bool moe = num_experts > 1 && i % expert_layer_period == expert_layer_offset;
-        map.push_back({attn ? MixerKind::Attention : MixerKind::Mamba1,
-                       moe ? FfnKind::MoE : FfnKind::Dense});
+        map.push_back(
+            {attn ? MixerKind::Attention : MixerKind::Mamba1, moe ? FfnKind::MoE : FfnKind::Dense});
         break;
       }
     }
@@ -46,7 +57,9 @@ int64_t ModelConfig::attention_layers() const {
   return n;
 }
 
-int64_t ModelConfig::mamba_layers() const { return n_layers - attention_layers(); }
+int64_t ModelConfig::mamba_layers() const {
+  return n_layers - attention_layers();
+}
 
 namespace {
 
@@ -79,20 +92,25 @@ void validate(const ModelConfig& c) {
   bool has_attention = false, has_mamba = false, has_ffn = false;
   switch (c.family) {
     case Family::GPT2:
-    case Family::Llama: has_attention = true; has_ffn = true; break;
+    case Family::Llama:
+      has_attention = true;
+      has_ffn = true;
+      break;
     case Family::Mamba1:
-    case Family::Mamba2: has_mamba = true; break;
+    case Family::Mamba2:
+      has_mamba = true;
+      break;
     case Family::Jamba: {
       positive("attn_layer_period", c.attn_layer_period, 1 << 20);
       positive("expert_layer_period", c.expert_layer_period, 1 << 20);
       if (c.attn_layer_offset < 0 || c.attn_layer_offset >= c.attn_layer_period)
-        bad("attn_layer_offset", "must be in [0, attn_layer_period = " +
-                                     std::to_string(c.attn_layer_period) + "), got " +
-                                     std::to_string(c.attn_layer_offset));
+        bad("attn_layer_offset",
+            "must be in [0, attn_layer_period = " + std::to_string(c.attn_layer_period) +
+                "), got " + std::to_string(c.attn_layer_offset));
       if (c.expert_layer_offset < 0 || c.expert_layer_offset >= c.expert_layer_period)
-        bad("expert_layer_offset", "must be in [0, expert_layer_period = " +
-                                       std::to_string(c.expert_layer_period) + "), got " +
-                                       std::to_string(c.expert_layer_offset));
+        bad("expert_layer_offset",
+            "must be in [0, expert_layer_period = " + std::to_string(c.expert_layer_period) +
+                "), got " + std::to_string(c.expert_layer_offset));
       positive("num_experts", c.num_experts, 1024);
       positive("num_experts_per_tok", c.top_k, c.num_experts);
       has_attention = c.attention_layers() > 0;

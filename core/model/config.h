@@ -42,10 +42,10 @@ struct ModelConfig {
   // Attention (GPT-2, Llama, Jamba attention layers)
   int64_t n_heads = 4;
   int64_t n_kv_heads = 4;
-  int64_t head_dim = 32;            // Llama may set it explicitly; otherwise d_model / n_heads
+  int64_t head_dim = 32;  // Llama may set it explicitly; otherwise d_model / n_heads
   int64_t max_position_embeddings = 2048;  // GPT-2: learned positions (n_positions)
-  double rope_theta = 10000.0;      // Llama only (GPT-2: learned positions; Jamba: none)
-  bool attention_bias = false;      // Llama attention_bias (GPT-2 always has biases)
+  double rope_theta = 10000.0;             // Llama only (GPT-2: learned positions; Jamba: none)
+  bool attention_bias = false;             // Llama attention_bias (GPT-2 always has biases)
 
   // MLP (GPT-2: 4*d gelu_new with biases; Llama/Jamba: SwiGLU, no biases)
   int64_t intermediate_size = 512;
@@ -55,10 +55,10 @@ struct ModelConfig {
   int64_t d_state = 16;
   int64_t d_conv = 4;
   int64_t expand = 2;
-  int64_t d_inner = 256;      // expand * d_model (HF intermediate_size for Mamba)
-  int64_t dt_rank = 8;        // Mamba-1 / Jamba; "auto" = ceil(d_model / 16)
+  int64_t d_inner = 256;  // expand * d_model (HF intermediate_size for Mamba)
+  int64_t dt_rank = 8;    // Mamba-1 / Jamba; "auto" = ceil(d_model / 16)
   bool conv_bias = true;
-  bool proj_bias = false;     // in_proj / out_proj bias (HF use_bias, Jamba mamba_proj_bias)
+  bool proj_bias = false;  // in_proj / out_proj bias (HF use_bias, Jamba mamba_proj_bias)
   double time_step_min = 1e-3, time_step_max = 0.1, time_step_floor = 1e-4;
   double time_step_limit_min = 0.0;  // Mamba-2 dt clamp; (0, inf) = none
   double time_step_limit_max = std::numeric_limits<double>::infinity();
@@ -75,8 +75,8 @@ struct ModelConfig {
   int64_t attn_layer_period = 8, attn_layer_offset = 4;
   int64_t expert_layer_period = 2, expert_layer_offset = 1;
   int64_t num_experts = 16;
-  int64_t top_k = 2;                 // HF num_experts_per_tok
-  bool router_renormalize = false;   // not an HF Jamba field: Jamba never renormalises, Mixtral does
+  int64_t top_k = 2;                // HF num_experts_per_tok
+  bool router_renormalize = false;  // not an HF Jamba field: Jamba never renormalises, Mixtral does
   double router_aux_loss_coef = 0.001;
 
   // Per-layer kinds derived from the family and (for Jamba) the periods and offsets.

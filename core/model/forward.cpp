@@ -18,7 +18,9 @@ namespace {
 
 using Buf = std::vector<float>;
 
-Buf buf(int64_t n) { return Buf(static_cast<size_t>(n)); }
+Buf buf(int64_t n) {
+  return Buf(static_cast<size_t>(n));
+}
 
 // Copies columns [c0, c0+w) of a row-major [T, ld] matrix into a contiguous [T, w] buffer.
 void take_cols(float* dst, const float* src, int64_t T, int64_t ld, int64_t c0, int64_t w) {
@@ -71,8 +73,8 @@ void Pass::attention(float* out, const float* x, int64_t l, const std::string& p
   if (c_.family == Family::GPT2) {
     // Conv1D (in, out) layout; columns [Q | K | V].
     Buf qkv = buf(T * 3 * d);
-    kern::linear_in_out(qkv.data(), x, w(p + "attn.c_attn.weight"), w(p + "attn.c_attn.bias"), T,
-                        d, 3 * d);
+    kern::linear_in_out(qkv.data(), x, w(p + "attn.c_attn.weight"), w(p + "attn.c_attn.bias"), T, d,
+                        3 * d);
     take_cols(q.data(), qkv.data(), T, 3 * d, 0, d);
     take_cols(k.data(), qkv.data(), T, 3 * d, d, d);
     take_cols(v.data(), qkv.data(), T, 3 * d, 2 * d, d);
@@ -100,8 +102,8 @@ void Pass::attention(float* out, const float* x, int64_t l, const std::string& p
   if (rec) record(Site::AttnPattern, l, pattern.data(), {H, T, S});
 
   if (c_.family == Family::GPT2)
-    kern::linear_in_out(out, o.data(), w(p + "attn.c_proj.weight"), w(p + "attn.c_proj.bias"), T,
-                        d, d);
+    kern::linear_in_out(out, o.data(), w(p + "attn.c_proj.weight"), w(p + "attn.c_proj.bias"), T, d,
+                        d);
   else
     linear(out, o.data(), p + "self_attn.o_proj", T, q_w, d);
 }
@@ -260,8 +262,8 @@ void Pass::moe(float* out, const float* x, int64_t l, const std::string& p, int6
     Wu[e] = w(q + "up_proj.weight");
     Wd[e] = w(q + "down_proj.weight");
   }
-  kern::moe_experts(out, x, idx.data(), weight.data(), Wg.data(), Wu.data(), Wd.data(), T, d, I,
-                    E, k);
+  kern::moe_experts(out, x, idx.data(), weight.data(), Wg.data(), Wu.data(), Wd.data(), T, d, I, E,
+                    k);
   if (wants(Site::RouterProbs, l)) record(Site::RouterProbs, l, probs.data(), {T, E});
   if (wants(Site::TopkIdx, l)) record(Site::TopkIdx, l, idx.data(), {T, k}, true);
   if (wants(Site::TopkWeight, l)) record(Site::TopkWeight, l, weight.data(), {T, k});
@@ -281,15 +283,15 @@ Tensor Pass::run(const std::vector<int32_t>& tokens) {
   if (c_.family == Family::GPT2 && pos0_ + T > c_.max_position_embeddings)
     throw Error(ErrorKind::InvalidArgument,
                 "the input reaches position " + std::to_string(pos0_ + T) +
-                    " but this GPT-2 model has only " +
-                    std::to_string(c_.max_position_embeddings) + " learned positions");
+                    " but this GPT-2 model has only " + std::to_string(c_.max_position_embeddings) +
+                    " learned positions");
   const std::vector<LayerKind> map = c_.layer_map();
 
   // Embedding (+ learned positions for GPT-2)
-  const float* emb = w(c_.family == Family::GPT2                 ? "transformer.wte.weight"
-                       : c_.family == Family::Mamba1 ||
-                               c_.family == Family::Mamba2 ? "backbone.embeddings.weight"
-                                                           : "model.embed_tokens.weight");
+  const float* emb =
+      w(c_.family == Family::GPT2                                    ? "transformer.wte.weight"
+        : c_.family == Family::Mamba1 || c_.family == Family::Mamba2 ? "backbone.embeddings.weight"
+                                                                     : "model.embed_tokens.weight");
   Buf h = buf(T * d);
   for (int64_t t = 0; t < T; ++t) std::copy_n(emb + tokens[t] * d, d, h.data() + t * d);
   if (c_.family == Family::GPT2) {
@@ -311,15 +313,19 @@ Tensor Pass::run(const std::vector<int32_t>& tokens) {
     if (c_.family == Family::GPT2)
       kern::layernorm(xn.data(), h.data(), w(p + "ln_1.weight"), w(p + "ln_1.bias"), T, d, eps);
     else
-      kern::rmsnorm(xn.data(), h.data(), w(p + (is_mamba ? "norm.weight" : "input_layernorm.weight")),
-                    T, d, eps);
+      kern::rmsnorm(xn.data(), h.data(),
+                    w(p + (is_mamba ? "norm.weight" : "input_layernorm.weight")), T, d, eps);
     switch (kind.mixer) {
-      case MixerKind::Attention: attention(mix.data(), xn.data(), l, p, T); break;
+      case MixerKind::Attention:
+        attention(mix.data(), xn.data(), l, p, T);
+        break;
       case MixerKind::Mamba1:
         mamba1(mix.data(), xn.data(), l, p + (c_.family == Family::Jamba ? "mamba." : "mixer."), T,
                c_.family == Family::Jamba);
         break;
-      case MixerKind::Mamba2: mamba2(mix.data(), xn.data(), l, p + "mixer.", T); break;
+      case MixerKind::Mamba2:
+        mamba2(mix.data(), xn.data(), l, p + "mixer.", T);
+        break;
     }
     add_into(h.data(), mix.data(), T * d);
 
@@ -359,7 +365,8 @@ Tensor Pass::run(const std::vector<int32_t>& tokens) {
       add_into(h.data(), mix.data(), T * d);
     }
     if (wants(Site::ResidPost, l)) record(Site::ResidPost, l, h.data(), {T, d});
-    if (opt_.progress) opt_.progress(static_cast<double>(l + 1) / static_cast<double>(c_.n_layers + 1));
+    if (opt_.progress)
+      opt_.progress(static_cast<double>(l + 1) / static_cast<double>(c_.n_layers + 1));
   }
 
   // Final norm and head
@@ -368,7 +375,9 @@ Tensor Pass::run(const std::vector<int32_t>& tokens) {
       kern::layernorm(xn.data(), h.data(), w("transformer.ln_f.weight"), w("transformer.ln_f.bias"),
                       T, d, eps);
       break;
-    case Family::Llama: kern::rmsnorm(xn.data(), h.data(), w("model.norm.weight"), T, d, eps); break;
+    case Family::Llama:
+      kern::rmsnorm(xn.data(), h.data(), w("model.norm.weight"), T, d, eps);
+      break;
     case Family::Mamba1:
     case Family::Mamba2:
       kern::rmsnorm(xn.data(), h.data(), w("backbone.norm_f.weight"), T, d, eps);

@@ -17,8 +17,7 @@ Model::Model(ModelConfig config, std::map<std::string, Tensor> tensors)
     auto it = tensors_.find(spec.name);
     if (it == tensors_.end())
       throw Error(ErrorKind::Checkpoint, "model is missing tensor '" + spec.name + "'");
-    if (it->second.shape != spec.shape ||
-        it->second.numel() != Tensor::numel_of(spec.shape))
+    if (it->second.shape != spec.shape || it->second.numel() != Tensor::numel_of(spec.shape))
       throw Error(ErrorKind::Checkpoint, "tensor '" + spec.name + "' has the wrong shape");
   }
 }
@@ -33,7 +32,9 @@ const Tensor& Model::tensor(const std::string& name) const {
 namespace {
 
 // softplus⁻¹(dt) = dt + ln(−expm1(−dt)) = ln(e^dt − 1), stable for small dt.
-double inverse_softplus(double dt) { return dt + std::log(-std::expm1(-dt)); }
+double inverse_softplus(double dt) {
+  return dt + std::log(-std::expm1(-dt));
+}
 
 void fill(Tensor& t, const ParamSpec& spec, const ModelConfig& c, uint64_t seed) {
   const uint64_t stream = rng::stream_for(seed, spec.name);
@@ -48,8 +49,12 @@ void fill(Tensor& t, const ParamSpec& spec, const ModelConfig& c, uint64_t seed)
       for (int64_t i = 0; i < n; ++i)
         v[i] = rng::uniform(stream, static_cast<uint64_t>(i), static_cast<float>(spec.scale));
       break;
-    case InitRule::Ones: std::fill(v, v + n, 1.0f); break;
-    case InitRule::Zeros: std::fill(v, v + n, 0.0f); break;
+    case InitRule::Ones:
+      std::fill(v, v + n, 1.0f);
+      break;
+    case InitRule::Zeros:
+      std::fill(v, v + n, 0.0f);
+      break;
     case InitRule::ALogMamba1: {  // A = −(1..N) in every row (S4D-real)
       const int64_t N = spec.shape.back();
       for (int64_t i = 0; i < n; ++i) v[i] = static_cast<float>(std::log(double(i % N + 1)));
@@ -128,7 +133,8 @@ CostEstimate estimate_cost(const ModelConfig& c, int64_t T) {
       has_attention = true;
     } else {
       e.ssm_state_bytes += (conv_channels(c, k.mixer) * c.d_conv + c.d_inner * c.d_state) * f;
-      widest = std::max(widest, 2 * c.d_inner + 2 * c.n_groups * c.d_state + c.ssm_heads + c.d_conv);
+      widest =
+          std::max(widest, 2 * c.d_inner + 2 * c.n_groups * c.d_state + c.ssm_heads + c.d_conv);
     }
     if (k.ffn == FfnKind::MoE) widest = std::max(widest, c.num_experts + 3 * c.intermediate_size);
   }

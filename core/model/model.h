@@ -74,7 +74,7 @@ struct CostEstimate {
   int64_t activation_bytes = 0;  // peak working memory of one forward over T tokens (estimate)
   int64_t state_bytes = 0;       // caches/states after T tokens
   int64_t kv_bytes_per_token = 0;
-  int64_t ssm_state_bytes = 0;   // constant in T
+  int64_t ssm_state_bytes = 0;  // constant in T
 };
 CostEstimate estimate_cost(const ModelConfig& config, int64_t T);
 

@@ -24,7 +24,9 @@ struct SpecList {
     add(std::move(name), std::move(shape), InitRule::Uniform,
         extra / std::sqrt(static_cast<double>(fan_in)));
   }
-  void ones(std::string name, Shape shape) { add(std::move(name), std::move(shape), InitRule::Ones); }
+  void ones(std::string name, Shape shape) {
+    add(std::move(name), std::move(shape), InitRule::Ones);
+  }
   void zeros(std::string name, Shape shape) {
     add(std::move(name), std::move(shape), InitRule::Zeros);
   }
@@ -185,22 +187,33 @@ std::vector<ParamSpec> param_specs(const ModelConfig& c) {
   std::vector<ParamSpec> out;
   SpecList s{out};
   switch (c.family) {
-    case Family::GPT2: gpt2(s, c); break;
-    case Family::Llama: llama(s, c); break;
+    case Family::GPT2:
+      gpt2(s, c);
+      break;
+    case Family::Llama:
+      llama(s, c);
+      break;
     case Family::Mamba1:
-    case Family::Mamba2: mamba(s, c); break;
-    case Family::Jamba: jamba(s, c); break;
+    case Family::Mamba2:
+      mamba(s, c);
+      break;
+    case Family::Jamba:
+      jamba(s, c);
+      break;
   }
-  if (!c.tie_word_embeddings) s.normal("lm_head.weight", {c.vocab_size, c.d_model}, c.initializer_range);
+  if (!c.tie_word_embeddings)
+    s.normal("lm_head.weight", {c.vocab_size, c.d_model}, c.initializer_range);
   return out;
 }
 
 static bool ends_with(const std::string& s, const std::string& suffix) {
-  return s.size() >= suffix.size() && s.compare(s.size() - suffix.size(), suffix.size(), suffix) == 0;
+  return s.size() >= suffix.size() &&
+         s.compare(s.size() - suffix.size(), suffix.size(), suffix) == 0;
 }
 
 bool is_ignorable_buffer(const ModelConfig& c, const std::string& name) {
-  return c.family == Family::GPT2 && (ends_with(name, ".attn.bias") || ends_with(name, ".attn.masked_bias"));
+  return c.family == Family::GPT2 &&
+         (ends_with(name, ".attn.bias") || ends_with(name, ".attn.masked_bias"));
 }
 
 std::string canonical_param_name(const ModelConfig& c, const std::string& name) {

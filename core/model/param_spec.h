@@ -12,21 +12,21 @@
 namespace seqlens {
 
 enum class InitRule {
-  Normal,         // N(0, std)
-  Uniform,        // U(-bound, bound)
+  Normal,   // N(0, std)
+  Uniform,  // U(-bound, bound)
   Ones,
   Zeros,
-  ALogMamba1,     // A_log[c, n] = ln(n + 1)
-  ALogMamba2,     // A_log[h] = ln(U(1, 16))
-  DtBias,         // softplus^-1 of log-uniform dt in [time_step_min, time_step_max], floored
+  ALogMamba1,  // A_log[c, n] = ln(n + 1)
+  ALogMamba2,  // A_log[h] = ln(U(1, 16))
+  DtBias,      // softplus^-1 of log-uniform dt in [time_step_min, time_step_max], floored
 };
 
 struct ParamSpec {
-  std::string name;             // HF name, e.g. "model.layers.3.self_attn.q_proj.weight"
-  std::vector<int64_t> shape;   // HF shape (GPT-2 Conv1D weights are (in, out))
+  std::string name;            // HF name, e.g. "model.layers.3.self_attn.q_proj.weight"
+  std::vector<int64_t> shape;  // HF shape (GPT-2 Conv1D weights are (in, out))
   InitRule init = InitRule::Normal;
-  double scale = 0.0;           // std for Normal, bound for Uniform
-  int64_t layer = -1;           // -1 for embeddings / final norm / head
+  double scale = 0.0;  // std for Normal, bound for Uniform
+  int64_t layer = -1;  // -1 for embeddings / final norm / head
 };
 
 // Every tensor a checkpoint of `c` must hold, in a stable order. Tied models list no lm_head.
@@ -40,8 +40,8 @@ bool is_ignorable_buffer(const ModelConfig& c, const std::string& name);
 std::string canonical_param_name(const ModelConfig& c, const std::string& name);
 
 struct ParamCount {
-  int64_t total = 0;       // every stored parameter (tied head counted once)
-  int64_t active = 0;      // used per token: non-selected experts excluded
+  int64_t total = 0;   // every stored parameter (tied head counted once)
+  int64_t active = 0;  // used per token: non-selected experts excluded
 };
 ParamCount count_params(const ModelConfig& c);
 

@@ -104,8 +104,8 @@ struct Entry {
 };
 
 const Entry kPresets[] = {
-    {"gpt2-tiny", "GPT-2 style Transformer: 4 layers, d 128, 4 heads, learned positions",
-     gpt2_tiny, 1},
+    {"gpt2-tiny", "GPT-2 style Transformer: 4 layers, d 128, 4 heads, learned positions", gpt2_tiny,
+     1},
     {"llama-tiny", "Llama style Transformer: 4 layers, d 128, 4 heads / 2 KV heads, RoPE",
      llama_tiny, 2},
     {"mamba1-tiny", "Mamba-1: 4 layers, d 128, d_inner 256, d_state 16", mamba1_tiny, 3},
@@ -129,7 +129,9 @@ std::vector<PresetInfo> preset_list() {
   return out;
 }
 
-bool is_preset(const std::string& name) { return find(name) != nullptr; }
+bool is_preset(const std::string& name) {
+  return find(name) != nullptr;
+}
 
 static const Entry& get(const std::string& name) {
   if (const Entry* e = find(name)) return *e;
@@ -138,8 +140,12 @@ static const Entry& get(const std::string& name) {
   throw Error(ErrorKind::InvalidArgument, "unknown preset '" + name + "' (known: " + known + ")");
 }
 
-ModelConfig preset_config(const std::string& name) { return get(name).make(); }
-uint64_t preset_seed(const std::string& name) { return get(name).seed; }
+ModelConfig preset_config(const std::string& name) {
+  return get(name).make();
+}
+uint64_t preset_seed(const std::string& name) {
+  return get(name).seed;
+}
 Model make_preset(const std::string& name) {
   const Entry& e = get(name);
   return init_model(e.make(), e.seed);

@@ -24,14 +24,22 @@ std::string ByteTokenizer::decode(const std::vector<int32_t>& ids) {
 
 std::string ByteTokenizer::token_label(int32_t id) {
   switch (id) {
-    case kBos: return "<bos>";
-    case kEos: return "<eos>";
-    case kPad: return "<pad>";
-    case kUnk: return "<unk>";
-    case ' ': return "\xE2\x90\xA3";   // ␣
-    case '\n': return "\xE2\x8F\x8E";  // ⏎
-    case '\t': return "\xE2\x87\xA5";  // ⇥
-    default: break;
+    case kBos:
+      return "<bos>";
+    case kEos:
+      return "<eos>";
+    case kPad:
+      return "<pad>";
+    case kUnk:
+      return "<unk>";
+    case ' ':
+      return "\xE2\x90\xA3";  // ␣
+    case '\n':
+      return "\xE2\x8F\x8E";  // ⏎
+    case '\t':
+      return "\xE2\x87\xA5";  // ⇥
+    default:
+      break;
   }
   if (id > 32 && id < 127) return std::string(1, static_cast<char>(id));
   char buf[16];

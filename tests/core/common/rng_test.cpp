@@ -8,7 +8,9 @@
 namespace seqlens {
 namespace {
 
-TEST(Rng, Fnv1aTestVector) { EXPECT_EQ(rng::fnv1a64("test"), 0xf9e6e6ef197c2b25ULL); }
+TEST(Rng, Fnv1aTestVector) {
+  EXPECT_EQ(rng::fnv1a64("test"), 0xf9e6e6ef197c2b25ULL);
+}
 
 TEST(Rng, UniformTestVectors) {
   const uint64_t s = rng::fnv1a64("test");

@@ -60,16 +60,15 @@ TEST(Recorder, SubsamplesTheStateInTimeWhenAllowed) {
   ASSERT_NE(f, nullptr);
   const int64_t row = 256 * 16;
   for (int64_t i = 0; i < 10; ++i)
-    for (int64_t j = 0; j < row; j += 97)
-      EXPECT_EQ(s->f32[i * row + j], f->f32[4 * i * row + j]);
+    for (int64_t j = 0; j < row; j += 97) EXPECT_EQ(s->f32[i * row + j], f->f32[4 * i * row + j]);
 }
 
 TEST(Recorder, JambaRecordsEachSiteOnlyWhereItApplies) {
   const Model m = make_preset("jamba-tiny");
   const ModelConfig& c = m.config();
   RecordRequest req;
-  req.sites = {Site::AttnPattern, Site::SsmDelta, Site::SsmB,      Site::SsmC,
-               Site::SsmState,    Site::RouterProbs, Site::TopkIdx, Site::TopkWeight,
+  req.sites = {Site::AttnPattern, Site::SsmDelta,     Site::SsmB,    Site::SsmC,
+               Site::SsmState,    Site::RouterProbs,  Site::TopkIdx, Site::TopkWeight,
                Site::ResidPost,   Site::SsmHiddenAttn};
   req.hidden_channels = {0, 5};
   const int64_t T = 12;
@@ -90,8 +89,7 @@ TEST(Recorder, JambaRecordsEachSiteOnlyWhereItApplies) {
     else {
       EXPECT_EQ(find(rec.arrays(), p + "ssm.delta")->shape, (std::vector<int64_t>{T, c.d_inner}));
       EXPECT_EQ(find(rec.arrays(), p + "ssm.B")->shape, (std::vector<int64_t>{T, c.d_state}));
-      EXPECT_EQ(find(rec.arrays(), p + "ssm.hidden_attn")->shape,
-                (std::vector<int64_t>{2, T, T}));
+      EXPECT_EQ(find(rec.arrays(), p + "ssm.hidden_attn")->shape, (std::vector<int64_t>{2, T, T}));
     }
     if (moe) {
       const RecordedArray* idx = find(rec.arrays(), p + "moe.topk_idx");
@@ -113,7 +111,8 @@ TEST(Recorder, Mamba2ShapesAreHeadsAndGroups) {
   req.layers = {0};
   Recorder rec(c, 5, req);
   forward(m, std::vector<int32_t>(5, 7), {&rec});
-  EXPECT_EQ(find(rec.arrays(), "blocks.0.ssm.delta")->shape, (std::vector<int64_t>{5, c.ssm_heads}));
+  EXPECT_EQ(find(rec.arrays(), "blocks.0.ssm.delta")->shape,
+            (std::vector<int64_t>{5, c.ssm_heads}));
   EXPECT_EQ(find(rec.arrays(), "blocks.0.ssm.B")->shape,
             (std::vector<int64_t>{5, c.n_groups, c.d_state}));
   EXPECT_EQ(find(rec.arrays(), "blocks.0.ssm.state")->shape,

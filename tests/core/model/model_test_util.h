@@ -16,8 +16,8 @@ inline std::vector<int32_t> random_tokens(int64_t T, int64_t vocab, uint64_t see
   std::vector<int32_t> t(static_cast<size_t>(T));
   for (int64_t i = 0; i < T; ++i) {
     const float u = rng::uniform(rng::stream_for(seed, "tokens"), static_cast<uint64_t>(i), 1.0f);
-    t[static_cast<size_t>(i)] =
-        std::min<int32_t>(static_cast<int32_t>((u + 1.0f) * 0.5f * float(vocab)), int32_t(vocab - 1));
+    t[static_cast<size_t>(i)] = std::min<int32_t>(
+        static_cast<int32_t>((u + 1.0f) * 0.5f * float(vocab)), int32_t(vocab - 1));
   }
   return t;
 }

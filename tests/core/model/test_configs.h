@@ -83,11 +83,21 @@ inline ModelConfig gpt2_small() {
 inline ModelConfig small(Family f, int variant = 0) {
   ModelConfig c;
   switch (f) {
-    case Family::GPT2: c = preset_config("gpt2-tiny"); break;
-    case Family::Llama: c = preset_config("llama-tiny"); break;
-    case Family::Mamba1: c = preset_config("mamba1-tiny"); break;
-    case Family::Mamba2: c = preset_config("mamba2-tiny"); break;
-    case Family::Jamba: c = preset_config("jamba-tiny"); break;
+    case Family::GPT2:
+      c = preset_config("gpt2-tiny");
+      break;
+    case Family::Llama:
+      c = preset_config("llama-tiny");
+      break;
+    case Family::Mamba1:
+      c = preset_config("mamba1-tiny");
+      break;
+    case Family::Mamba2:
+      c = preset_config("mamba2-tiny");
+      break;
+    case Family::Jamba:
+      c = preset_config("jamba-tiny");
+      break;
   }
   c.d_model = 32;
   c.n_layers = f == Family::Jamba ? 4 : 2;

@@ -1,0 +1,79 @@
+// The one job runner: latest request wins, stale work is cancelled and never delivered.
+#include <gtest/gtest.h>
+
+#include <QElapsedTimer>
+#include <QSignalSpy>
+#include <QTest>
+
+#include <atomic>
+#include <thread>
+
+#include "app/gui/job_runner.h"
+#include "app/gui/session.h"
+#include "tests/app/gui/qt_app.h"
+
+namespace seqlens::app {
+namespace {
+
+// Blocks until the token is cancelled (or a safety timeout), then returns `value`.
+int slow_job(const CancelToken& token, int value, std::atomic<int>* cancelled) {
+  QElapsedTimer t;
+  t.start();
+  while (!token.cancelled() && t.elapsed() < 5000)
+    std::this_thread::sleep_for(std::chrono::milliseconds(1));
+  if (token.cancelled()) ++*cancelled;
+  return value;
+}
+
+TEST(JobRunner, LatestRequestWinsAndStaleJobsAreCancelled) {
+  test::qt_app();
+  JobRunner runner;
+  std::vector<int> delivered;
+  std::atomic<int> cancelled{0};
+  for (int i = 0; i < 5; ++i) {
+    runner.submit<int>(
+        [i, &cancelled](const CancelToken& t) { return i < 4 ? slow_job(t, i, &cancelled) : i; },
+        [&delivered](int v) { delivered.push_back(v); });
+  }
+  QSignalSpy idle(&runner, &JobRunner::busyChanged);
+  ASSERT_TRUE(idle.wait(10000));
+  QCoreApplication::processEvents();
+  EXPECT_EQ(delivered, std::vector<int>{4});
+  EXPECT_GE(cancelled.load(), 1);  // the job in flight saw its cancellation
+  EXPECT_FALSE(runner.busy());
+}
+
+TEST(JobRunner, FailuresAreReportedOnTheGuiThread) {
+  test::qt_app();
+  JobRunner runner;
+  QString message;
+  runner.submit<int>([](const CancelToken&) -> int { throw std::runtime_error("boom"); },
+                     [](int) {}, [&message](QString m) { message = m; });
+  QTRY_COMPARE_WITH_TIMEOUT(message, QString("boom"), 5000);
+}
+
+TEST(Session, BurstOfEditsDeliversOnlyTheLastInput) {
+  test::qt_app();
+  Session session;
+  QSignalSpy traces(&session, &Session::traceReady);
+  session.openModel("mamba1-tiny");
+  for (int i = 1; i <= 20; ++i) session.setText(QString("x").repeated(i * 10));
+  // The debounce coalesces the burst; the delivered trace is for the last text.
+  QTRY_VERIFY_WITH_TIMEOUT(session.trace() && session.trace()->tokens.size() == 200, 10000);
+  QTest::qWait(300);
+  ASSERT_GE(traces.count(), 1);
+  const auto last = traces.last().at(0).value<std::shared_ptr<const ForwardTrace>>();
+  EXPECT_EQ(last->tokens.size(), 200u);
+}
+
+TEST(Session, UnknownModelReportsAnError) {
+  test::qt_app();
+  Session session;
+  QSignalSpy failed(&session, &Session::failed);
+  session.openModel("no-such-model");
+  ASSERT_EQ(failed.count(), 1);
+  EXPECT_TRUE(failed.at(0).at(0).toString().contains("no-such-model"));
+}
+
+}  // namespace
+}  // namespace seqlens::app

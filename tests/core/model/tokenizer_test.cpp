@@ -1,0 +1,30 @@
+// The byte-level tokenizer: any UTF-8 text is valid input and decodes back to itself.
+#include <gtest/gtest.h>
+
+#include "core/model/tokenizer.h"
+
+namespace seqlens {
+namespace {
+
+TEST(ByteTokenizer, EncodesUtf8BytesAndRoundTrips) {
+  const std::string ru = "Привет, мир";  // Cyrillic: two bytes per letter
+  const auto ids = ByteTokenizer::encode(ru);
+  ASSERT_EQ(ids.size(), ru.size());
+  EXPECT_EQ(ids[0], 0xD0);
+  EXPECT_EQ(ids[1], 0x9F);  // "П" = D0 9F
+  EXPECT_EQ(ByteTokenizer::decode(ids), ru);
+  for (const std::string s : {"ACGTTGCA", "int main() { return 0; }\n", ""})
+    EXPECT_EQ(ByteTokenizer::decode(ByteTokenizer::encode(s)), s);
+}
+
+TEST(ByteTokenizer, LabelsAreReadableOnChartAxes) {
+  EXPECT_EQ(ByteTokenizer::token_label('a'), "a");
+  EXPECT_EQ(ByteTokenizer::token_label(' '), "\xE2\x90\xA3");
+  EXPECT_EQ(ByteTokenizer::token_label('\n'), "\xE2\x8F\x8E");
+  EXPECT_EQ(ByteTokenizer::token_label(0xD0), "<d0>");
+  EXPECT_EQ(ByteTokenizer::token_label(ByteTokenizer::kBos), "<bos>");
+  EXPECT_EQ(ByteTokenizer::decode({ByteTokenizer::kEos}), "<eos>");
+}
+
+}  // namespace
+}  // namespace seqlens

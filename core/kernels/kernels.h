@@ -35,6 +35,14 @@ void silu(float* out, const float* x, int64_t n);       // x·σ(x)
 void softplus(float* out, const float* x, int64_t n);   // log(1+eˣ); x when x > 20 (PyTorch)
 float softplus1(float x);
 
+// ---- building blocks (added; used by the kernels above and below) ------------------------------
+// Same bits for the same values wherever the arrays sit in memory and whatever n is. Eigen's
+// dynamic-size loops peel an unaligned head to scalar code (std::exp, sequential sums), so through
+// Eigen alone a value's last bit can depend on its buffer's address; these never do.
+void vexp(float* out, const float* x, int64_t n);      // e^x element-wise (SIMD); out may equal x
+float sum(const float* x, int64_t n);                  // Σ x in a fixed 8-lane order
+float dot(const float* a, const float* b, int64_t n);  // Σ a·b in a fixed 8-lane order
+
 // ---- attention ----------------------------------------------------------------------------------
 // Causal softmax attention with GQA. Queries are the last T of S positions: query t sits at absolute
 // position S-T+t and sees keys 0..S-T+t (prefill: S == T; decode with a cache: T == 1).

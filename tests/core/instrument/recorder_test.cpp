@@ -12,6 +12,12 @@
 namespace seqlens {
 namespace {
 
+ForwardOptions with_sink(Sink* sink) {
+  ForwardOptions o;
+  o.sink = sink;
+  return o;
+}
+
 const RecordedArray* find(const std::vector<RecordedArray>& a, const std::string& name) {
   for (const RecordedArray& r : a)
     if (r.name == name) return &r;
@@ -45,7 +51,7 @@ TEST(Recorder, SubsamplesTheStateInTimeWhenAllowed) {
   Recorder rec(c, T, req);
   EXPECT_EQ(rec.state_time_stride(), 4);
   std::vector<int32_t> tokens(T, 65);
-  forward(m, tokens, {&rec});
+  forward(m, tokens, with_sink(&rec));
   const RecordedArray* s = find(rec.arrays(), "blocks.1.ssm.state");
   ASSERT_NE(s, nullptr);
   EXPECT_EQ(s->shape, (std::vector<int64_t>{10, 256, 16}));
@@ -55,7 +61,7 @@ TEST(Recorder, SubsamplesTheStateInTimeWhenAllowed) {
   full.budget_bytes = int64_t{1} << 30;
   full.allow_subsample = false;
   Recorder all(c, T, full);
-  forward(m, tokens, {&all});
+  forward(m, tokens, with_sink(&all));
   const RecordedArray* f = find(all.arrays(), "blocks.1.ssm.state");
   ASSERT_NE(f, nullptr);
   const int64_t row = 256 * 16;
@@ -73,7 +79,7 @@ TEST(Recorder, JambaRecordsEachSiteOnlyWhereItApplies) {
   req.hidden_channels = {0, 5};
   const int64_t T = 12;
   Recorder rec(c, T, req);
-  forward(m, std::vector<int32_t>(T, 100), {&rec});
+  forward(m, std::vector<int32_t>(T, 100), with_sink(&rec));
   const auto map = c.layer_map();
   for (int64_t l = 0; l < c.n_layers; ++l) {
     const std::string p = "blocks." + std::to_string(l) + ".";
@@ -110,7 +116,7 @@ TEST(Recorder, Mamba2ShapesAreHeadsAndGroups) {
   req.sites = {Site::SsmDelta, Site::SsmB, Site::SsmState};
   req.layers = {0};
   Recorder rec(c, 5, req);
-  forward(m, std::vector<int32_t>(5, 7), {&rec});
+  forward(m, std::vector<int32_t>(5, 7), with_sink(&rec));
   EXPECT_EQ(find(rec.arrays(), "blocks.0.ssm.delta")->shape,
             (std::vector<int64_t>{5, c.ssm_heads}));
   EXPECT_EQ(find(rec.arrays(), "blocks.0.ssm.B")->shape,
@@ -129,7 +135,7 @@ TEST(Recorder, NullSinkAndRecordingSinkGiveTheSameLogits) {
   RecordRequest req;
   req.sites = {Site::AttnPattern, Site::SsmState, Site::RouterProbs};
   Recorder rec(m.config(), 8, req);
-  const Tensor recorded = forward(m, tokens, {&rec});
+  const Tensor recorded = forward(m, tokens, with_sink(&rec));
   ASSERT_EQ(plain.numel(), recorded.numel());
   for (int64_t i = 0; i < plain.numel(); ++i)
     EXPECT_NEAR(plain.data[i], recorded.data[i], 1e-5f * (1.0f + std::fabs(plain.data[i])));

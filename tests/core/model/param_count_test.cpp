@@ -90,10 +90,12 @@ TEST(ParamSpec, Mamba2InProjWidthIsZxBCdt) {
   c.d_state = 128;
   c.n_layers = 1;
   for (const ParamSpec& p : param_specs(c)) {
-    if (p.name == "backbone.layers.0.mixer.in_proj.weight")
+    if (p.name == "backbone.layers.0.mixer.in_proj.weight") {
       EXPECT_EQ(p.shape, (std::vector<int64_t>{3352, 768}));
-    if (p.name == "backbone.layers.0.mixer.conv1d.weight")
+    }
+    if (p.name == "backbone.layers.0.mixer.conv1d.weight") {
       EXPECT_EQ(p.shape, (std::vector<int64_t>{1792, 1, 4}));
+    }
   }
 }
 

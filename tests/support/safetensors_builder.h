@@ -10,24 +10,11 @@
 #include <vector>
 
 #include "core/common/tensor.h"
+#include "tests/support/temp_dir.h"
 
 namespace seqlens::testing {
 
 using Bytes = std::vector<uint8_t>;
-
-// A fresh empty directory under the system temp dir, removed (recursively) on destruction.
-class TempDir {
- public:
-  TempDir();
-  ~TempDir();
-  TempDir(const TempDir&) = delete;
-  TempDir& operator=(const TempDir&) = delete;
-  const std::filesystem::path& path() const { return path_; }
-  std::filesystem::path operator/(const std::string& name) const { return path_ / name; }
-
- private:
-  std::filesystem::path path_;
-};
 
 void write_bytes(const std::filesystem::path& path, const Bytes& bytes);
 void write_text(const std::filesystem::path& path, const std::string& text);

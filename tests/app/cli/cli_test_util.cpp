@@ -29,27 +29,8 @@ std::string shell_quote(const std::string& s) {
   return q + "'";
 }
 
-fs::path make_temp_dir(const char* prefix) {
-  std::string tmpl = (fs::temp_directory_path() / (std::string(prefix) + "XXXXXX")).string();
-  if (!::mkdtemp(tmpl.data())) throw std::runtime_error("mkdtemp failed");
-  return tmpl;
-}
 
 }  // namespace
-
-TempDir::TempDir() : path_(make_temp_dir("seqlens-cli-test-")) {}
-
-TempDir::~TempDir() {
-  std::error_code ec;
-  fs::remove_all(path_, ec);
-}
-
-std::vector<std::string> TempDir::entries() const {
-  std::vector<std::string> out;
-  for (const auto& e : fs::directory_iterator(path_)) out.push_back(e.path().filename());
-  std::sort(out.begin(), out.end());
-  return out;
-}
 
 std::vector<std::string> CliResult::err_lines() const {
   std::vector<std::string> lines;

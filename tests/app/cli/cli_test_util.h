@@ -8,22 +8,9 @@
 
 #include <nlohmann/json.hpp>
 
+#include "tests/support/temp_dir.h"
+
 namespace seqlens::testing {
-
-class TempDir {
- public:
-  TempDir();
-  ~TempDir();
-  TempDir(const TempDir&) = delete;
-  TempDir& operator=(const TempDir&) = delete;
-  const std::filesystem::path& path() const { return path_; }
-  std::filesystem::path operator/(const std::string& name) const { return path_ / name; }
-  // Sorted names of the entries (including hidden temporary files).
-  std::vector<std::string> entries() const;
-
- private:
-  std::filesystem::path path_;
-};
 
 struct CliResult {
   int exit_code = -1;  // WEXITSTATUS, or 128 + signal

@@ -52,8 +52,12 @@ class Pass {
   }
 
   Tensor run(const std::vector<int32_t>& tokens);
+  void part(float* out, int64_t l, LayerPart which, const float* x, int64_t T);
 
  private:
+  std::string prefix(int64_t l) const;
+  void mixer(float* out, const float* x, int64_t l, MixerKind kind, int64_t T);
+  void ffn(float* out, const float* x, int64_t l, FfnKind kind, int64_t T);
   void attention(float* out, const float* x, int64_t l, const std::string& p, int64_t T);
   void mamba1(float* out, const float* x, int64_t l, const std::string& p, int64_t T, bool jamba);
   void mamba2(float* out, const float* x, int64_t l, const std::string& p, int64_t T);
@@ -269,6 +273,80 @@ void Pass::moe(float* out, const float* x, int64_t l, const std::string& p, int6
   if (wants(Site::TopkWeight, l)) record(Site::TopkWeight, l, weight.data(), {T, k});
 }
 
+std::string Pass::prefix(int64_t l) const {
+  const std::string L = std::to_string(l);
+  switch (c_.family) {
+    case Family::GPT2:
+      return "transformer.h." + L + ".";
+    case Family::Mamba1:
+    case Family::Mamba2:
+      return "backbone.layers." + L + ".";
+    default:
+      return "model.layers." + L + ".";
+  }
+}
+
+void Pass::mixer(float* out, const float* x, int64_t l, MixerKind kind, int64_t T) {
+  const std::string p = prefix(l);
+  switch (kind) {
+    case MixerKind::Attention:
+      attention(out, x, l, p, T);
+      break;
+    case MixerKind::Mamba1:
+      mamba1(out, x, l, p + (c_.family == Family::Jamba ? "mamba." : "mixer."), T,
+             c_.family == Family::Jamba);
+      break;
+    case MixerKind::Mamba2:
+      mamba2(out, x, l, p + "mixer.", T);
+      break;
+  }
+}
+
+void Pass::ffn(float* out, const float* x, int64_t l, FfnKind kind, int64_t T) {
+  const std::string p = prefix(l);
+  const int64_t d = c_.d_model, I = c_.intermediate_size;
+  if (c_.family == Family::GPT2) {
+    Buf a = buf(T * I);
+    kern::linear_in_out(a.data(), x, w(p + "mlp.c_fc.weight"), w(p + "mlp.c_fc.bias"), T, d, I);
+    kern::gelu_tanh(a.data(), a.data(), T * I);
+    kern::linear_in_out(out, a.data(), w(p + "mlp.c_proj.weight"), w(p + "mlp.c_proj.bias"), T, I,
+                        d);
+    return;
+  }
+  const std::string f = p + (c_.family == Family::Jamba ? "feed_forward." : "mlp.");
+  if (kind == FfnKind::MoE) {
+    moe(out, x, l, f, T);
+  } else if (maybe(f + "gate_proj.bias")) {
+    // Llama with mlp_bias: the fused kernel has no biases, so go through the linear helper.
+    Buf g = buf(T * I), up = buf(T * I);
+    linear(g.data(), x, f + "gate_proj", T, d, I);
+    linear(up.data(), x, f + "up_proj", T, d, I);
+    kern::silu(g.data(), g.data(), T * I);
+    for (int64_t i = 0; i < T * I; ++i) g[i] *= up[i];
+    linear(out, g.data(), f + "down_proj", T, I, d);
+  } else {
+    kern::swiglu_mlp(out, x, w(f + "gate_proj.weight"), w(f + "up_proj.weight"),
+                     w(f + "down_proj.weight"), T, d, I);
+  }
+}
+
+void Pass::part(float* out, int64_t l, LayerPart which, const float* x, int64_t T) {
+  if (l < 0 || l >= c_.n_layers)
+    throw Error(ErrorKind::InvalidArgument, "layer " + std::to_string(l) + " does not exist");
+  if (st_.layers.size() != static_cast<size_t>(c_.n_layers))
+    throw Error(ErrorKind::InvalidArgument, "the inference state belongs to another model");
+  if (T <= 0) throw Error(ErrorKind::InvalidArgument, "the input has no tokens");
+  pos0_ = st_.pos;
+  const LayerKind kind = c_.layer_map()[static_cast<size_t>(l)];
+  if (which == LayerPart::Mixer) {
+    mixer(out, x, l, kind.mixer, T);
+  } else {
+    if (kind.ffn == FfnKind::None)
+      throw Error(ErrorKind::InvalidArgument, "layer " + std::to_string(l) + " has no MLP");
+    ffn(out, x, l, kind.ffn, T);
+  }
+}
+
 Tensor Pass::run(const std::vector<int32_t>& tokens) {
   const int64_t T = static_cast<int64_t>(tokens.size()), d = c_.d_model, V = c_.vocab_size;
   if (T == 0) throw Error(ErrorKind::InvalidArgument, "the input has no tokens");
@@ -304,64 +382,27 @@ Tensor Pass::run(const std::vector<int32_t>& tokens) {
   const bool is_mamba = c_.family == Family::Mamba1 || c_.family == Family::Mamba2;
   for (int64_t l = 0; l < c_.n_layers; ++l) {
     throw_if_cancelled(opt_.cancel);
-    const std::string L = std::to_string(l);
     const LayerKind kind = map[static_cast<size_t>(l)];
-    const std::string p = c_.family == Family::GPT2 ? "transformer.h." + L + "."
-                          : is_mamba                ? "backbone.layers." + L + "."
-                                                    : "model.layers." + L + ".";
+    const std::string p = prefix(l);
     // Mixer
     if (c_.family == Family::GPT2)
       kern::layernorm(xn.data(), h.data(), w(p + "ln_1.weight"), w(p + "ln_1.bias"), T, d, eps);
     else
       kern::rmsnorm(xn.data(), h.data(),
                     w(p + (is_mamba ? "norm.weight" : "input_layernorm.weight")), T, d, eps);
-    switch (kind.mixer) {
-      case MixerKind::Attention:
-        attention(mix.data(), xn.data(), l, p, T);
-        break;
-      case MixerKind::Mamba1:
-        mamba1(mix.data(), xn.data(), l, p + (c_.family == Family::Jamba ? "mamba." : "mixer."), T,
-               c_.family == Family::Jamba);
-        break;
-      case MixerKind::Mamba2:
-        mamba2(mix.data(), xn.data(), l, p + "mixer.", T);
-        break;
-    }
+    mixer(mix.data(), xn.data(), l, kind.mixer, T);
     add_into(h.data(), mix.data(), T * d);
 
     // FFN
     if (kind.ffn != FfnKind::None) {
-      if (c_.family == Family::GPT2) {
+      if (c_.family == Family::GPT2)
         kern::layernorm(xn.data(), h.data(), w(p + "ln_2.weight"), w(p + "ln_2.bias"), T, d, eps);
-        const int64_t I = c_.intermediate_size;
-        Buf a = buf(T * I);
-        kern::linear_in_out(a.data(), xn.data(), w(p + "mlp.c_fc.weight"), w(p + "mlp.c_fc.bias"),
-                            T, d, I);
-        kern::gelu_tanh(a.data(), a.data(), T * I);
-        kern::linear_in_out(mix.data(), a.data(), w(p + "mlp.c_proj.weight"),
-                            w(p + "mlp.c_proj.bias"), T, I, d);
-      } else {
-        const std::string norm = c_.family == Family::Jamba ? "pre_ff_layernorm.weight"
-                                                            : "post_attention_layernorm.weight";
-        kern::rmsnorm(xn.data(), h.data(), w(p + norm), T, d, eps);
-        const std::string f = p + (c_.family == Family::Jamba ? "feed_forward." : "mlp.");
-        if (kind.ffn == FfnKind::MoE) {
-          moe(mix.data(), xn.data(), l, f, T);
-        } else if (maybe(f + "gate_proj.bias")) {
-          // Llama with mlp_bias: the kernel has no biases, so go through the linear helper.
-          const int64_t I = c_.intermediate_size;
-          Buf g = buf(T * I), up = buf(T * I);
-          linear(g.data(), xn.data(), f + "gate_proj", T, d, I);
-          linear(up.data(), xn.data(), f + "up_proj", T, d, I);
-          kern::silu(g.data(), g.data(), T * I);
-          for (int64_t i = 0; i < T * I; ++i) g[i] *= up[i];
-          linear(mix.data(), g.data(), f + "down_proj", T, I, d);
-        } else {
-          kern::swiglu_mlp(mix.data(), xn.data(), w(f + "gate_proj.weight"),
-                           w(f + "up_proj.weight"), w(f + "down_proj.weight"), T, d,
-                           c_.intermediate_size);
-        }
-      }
+      else
+        kern::rmsnorm(xn.data(), h.data(),
+                      w(p + (c_.family == Family::Jamba ? "pre_ff_layernorm.weight"
+                                                        : "post_attention_layernorm.weight")),
+                      T, d, eps);
+      ffn(mix.data(), xn.data(), l, kind.ffn, T);
       add_into(h.data(), mix.data(), T * d);
     }
     if (wants(Site::ResidPost, l)) record(Site::ResidPost, l, h.data(), {T, d});
@@ -400,6 +441,11 @@ Tensor Pass::run(const std::vector<int32_t>& tokens) {
 Tensor forward(const Model& model, const std::vector<int32_t>& tokens, InferenceState& state,
                const ForwardOptions& options) {
   return Pass(model, state, options).run(tokens);
+}
+
+void run_layer_part(float* out, const Model& model, int64_t layer, LayerPart part, const float* x,
+                    int64_t T, InferenceState& state, const ForwardOptions& options) {
+  Pass(model, state, options).part(out, layer, part, x, T);
 }
 
 Tensor forward(const Model& model, const std::vector<int32_t>& tokens,

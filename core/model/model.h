@@ -69,6 +69,15 @@ Tensor forward(const Model& model, const std::vector<int32_t>& tokens, Inference
 Tensor forward(const Model& model, const std::vector<int32_t>& tokens,
                const ForwardOptions& options = {});
 
+// One part of one layer, on its own: out[T,d] = Mixer(x) or FFN(x) of layer `layer`, where x[T,d]
+// is the already-normalised input (no norm, no residual add). Attention reads and extends the KV
+// cache of state.layers[layer] at position state.pos; Mamba mixers continue from its conv/SSM
+// state; state.pos is not advanced. For benchmarks and single-layer demos; throws
+// Error(InvalidArgument) when the layer has no such part.
+enum class LayerPart { Mixer, Ffn };
+void run_layer_part(float* out, const Model& model, int64_t layer, LayerPart part, const float* x,
+                    int64_t T, InferenceState& state, const ForwardOptions& options = {});
+
 // Analytic sizes, used to refuse work before allocating.
 struct CostEstimate {
   int64_t activation_bytes = 0;  // peak working memory of one forward over T tokens (estimate)

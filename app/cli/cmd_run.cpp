@@ -16,6 +16,7 @@
 #include "app/cli/token_input.h"
 #include "core/common/error.h"
 #include "core/common/runtime.h"
+#include "core/instrument/profiler.h"
 #include "core/instrument/recorder.h"
 #include "core/model/param_spec.h"
 
@@ -33,6 +34,8 @@ struct RunOptions {
   bool subsample = false;
   ResourceOptions resources;
   std::string out;
+  std::string profile;  // Chrome/Perfetto trace-event JSON of the forward pass
+  int64_t chunk = 0;    // > 0: streaming mode, chunk by chunk through all layers
 };
 
 constexpr Site kAllSites[] = {
@@ -141,7 +144,8 @@ Exported export_arrays(const ModelConfig& c, const std::vector<int32_t>& tokens,
 }
 
 Json run_sidecar(const ModelSource& src, const RunOptions& o, const RecordRequest& request,
-                 int64_t T, int threads, double forward_ms, int64_t time_stride, Json docs) {
+                 int64_t T, int threads, double forward_ms, const ForwardStats& stats,
+                 int64_t time_stride, Json docs) {
   const ModelConfig& c = src.config;
   Json side;
   side["format"] = "seqlens-run/1";
@@ -161,6 +165,8 @@ Json run_sidecar(const ModelSource& src, const RunOptions& o, const RecordReques
   side["tokenizer"] = uses_byte_tokenizer(src) ? "byte" : "none";
   side["threads"] = threads;
   side["forward_ms"] = forward_ms;
+  side["peak_working_bytes"] = stats.peak_bytes;
+  if (o.chunk > 0) side["stream_chunk"] = o.chunk;
   if (time_stride > 1) side["time_stride"] = time_stride;
   Json sites = Json::array();
   for (Site s : request.sites) sites.push_back(site_name(s));
@@ -176,6 +182,9 @@ Json run_sidecar(const ModelSource& src, const RunOptions& o, const RecordReques
 int run_run(RunOptions& o) {
   const std::filesystem::path out = o.out;
   sidecar_path(out);  // validates the name before any work
+  if (!o.profile.empty() && (std::filesystem::path(o.profile) == out ||
+                             std::filesystem::path(o.profile) == sidecar_path(out)))
+    throw UsageError("--profile must name another file than the .npz and its .json sidecar");
   const bool have_channels = !o.hidden_channels.empty();
   RecordRequest request;
   request.sites = parse_sites(o.record, have_channels);
@@ -212,17 +221,37 @@ int run_run(RunOptions& o) {
   fo.cancel = interrupt.token();
   fo.progress = progress.callback();
   const auto t0 = std::chrono::steady_clock::now();
-  Tensor logits = runtime.execute([&] { return forward(model, tokens, fo); });
+  ForwardStats stats;
+  fo.stats = &stats;
+  std::unique_ptr<Profiler> profiler;
+  if (!o.profile.empty()) {
+    profiler = std::make_unique<Profiler>();
+    fo.profiler = profiler.get();
+  }
+  Tensor logits = runtime.execute([&] {
+    if (o.chunk <= 0) return forward(model, tokens, fo);
+    // Streaming: the chunks' logits are gathered for the export.
+    Tensor all({T, c.vocab_size});
+    InferenceState state = make_state(model);
+    StreamOptions so;
+    so.chunk = o.chunk;
+    so.on_logits = [&](int64_t pos, const Tensor& l) {
+      std::copy(l.data.begin(), l.data.end(), all.data.begin() + pos * c.vocab_size);
+    };
+    forward_streaming(model, tokens, state, so, fo);
+    return all;
+  });
   const double forward_ms =
       std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0).count();
   progress.clear();
   throw_if_cancelled(interrupt.token());
 
   Exported exported = export_arrays(c, tokens, std::move(logits), recorder.take(), request);
-  const Json side = run_sidecar(src, o, request, T, runtime.threads(), forward_ms,
+  const Json side = run_sidecar(src, o, request, T, runtime.threads(), forward_ms, stats,
                                 exported.time_stride, std::move(exported.docs));
   const std::vector<NpyArray>& arrays = exported.arrays;
   write_run_outputs(out, arrays, side, interrupt.token());
+  if (profiler) profiler->write(o.profile);
   int64_t bytes = 0;
   for (const NpyArray& a : arrays) bytes += static_cast<int64_t>(a.bytes.size());
   std::printf("wrote %s (%zu arrays, %s) and %s; forward %.1f ms\n", out.string().c_str(),
@@ -249,6 +278,11 @@ Command add_run_command(CLI::App& app) {
   sub->add_flag("--subsample", o->subsample,
                 "Keep every k-th SSM state step when the state would exceed the budget");
   o->resources.add_options(sub);
+  sub->add_option("--profile", o->profile,
+                  "Also write a Chrome/Perfetto trace (per layer, kernel and thread) to FILE.json");
+  sub->add_option("--chunk", o->chunk,
+                  "Streaming mode: run the sequence through all layers N tokens at a time")
+      ->check(CLI::PositiveNumber);
   sub->add_option("--out", o->out, "Output .npz (a .json sidecar is written beside it)")
       ->required();
   return {sub, [o] { return run_run(*o); }};

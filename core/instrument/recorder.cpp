@@ -129,30 +129,42 @@ std::vector<int64_t> Recorder::hidden_attn_channels(int64_t) const {
 }
 
 void Recorder::record(Site site, int64_t layer, const ArrayView& a) {
-  RecordedArray r;
-  r.name = array_name(site, layer);
-  r.site = site;
-  r.layer = layer;
-  r.shape = a.shape;
+  // Maps (H×T×S patterns, C×T×T hidden attention) are whole; every other site is time-major and
+  // a second call for it (streaming, prefill then steps) appends along time.
+  const bool time_major = site != Site::AttnPattern && site != Site::SsmHiddenAttn;
+  const std::string name = array_name(site, layer);
+  RecordedArray* r = nullptr;
+  for (RecordedArray& e : arrays_)
+    if (e.name == name) r = &e;
+  if (r && !time_major)
+    throw Error(ErrorKind::InvalidArgument,
+                name + " can be recorded for one forward call only, not per chunk");
+  if (!r) {
+    arrays_.push_back(RecordedArray{name, site, layer, a.shape, {}, {}, 1});
+    r = &arrays_.back();
+    if (time_major) r->shape[0] = 0;
+  }
   int64_t n = 1;
   for (int64_t d : a.shape) n *= d;
-  if (a.is_int32) {
-    const int32_t* p = static_cast<const int32_t*>(a.data);
-    r.i32.assign(p, p + n);
-  } else if (site == Site::SsmState && stride_ > 1 && !a.shape.empty()) {
-    const int64_t T = a.shape[0], row = T ? n / T : 0;
-    const int64_t kept = (T + stride_ - 1) / stride_;
-    const float* p = static_cast<const float*>(a.data);
-    r.f32.resize(static_cast<size_t>(kept * row));
-    for (int64_t i = 0; i < kept; ++i)
-      std::memcpy(r.f32.data() + i * row, p + i * stride_ * row, sizeof(float) * size_t(row));
-    r.shape[0] = kept;
-    r.time_stride = stride_;
-  } else {
-    const float* p = static_cast<const float*>(a.data);
-    r.f32.assign(p, p + n);
+  const float* f = static_cast<const float*>(a.data);
+  const int32_t* i = static_cast<const int32_t*>(a.data);
+  if (!time_major) {
+    r->f32.assign(f, f + n);
+    return;
   }
-  arrays_.push_back(std::move(r));
+  const int64_t rows = a.shape[0], row = rows ? n / rows : 0;
+  const int64_t stride = site == Site::SsmState ? stride_ : 1;
+  int64_t& seen = seen_[name];
+  r->time_stride = stride;
+  for (int64_t t = 0; t < rows; ++t) {
+    if ((seen + t) % stride != 0) continue;  // keep steps whose absolute index fits the stride
+    if (a.is_int32)
+      r->i32.insert(r->i32.end(), i + t * row, i + (t + 1) * row);
+    else
+      r->f32.insert(r->f32.end(), f + t * row, f + (t + 1) * row);
+    r->shape[0] += 1;
+  }
+  seen += rows;
 }
 
 }  // namespace seqlens

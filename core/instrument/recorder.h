@@ -54,6 +54,7 @@ class Recorder : public Sink {
   int64_t estimated_bytes_ = 0;
   int64_t stride_ = 1;
   std::vector<RecordedArray> arrays_;
+  std::map<std::string, int64_t> seen_;  // time steps seen per array (for the time stride)
 };
 
 // Bytes one site would take for a model over T tokens (all applicable layers).

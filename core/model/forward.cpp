@@ -9,6 +9,8 @@
 #include <string>
 
 #include "core/common/error.h"
+#include "core/common/memory.h"
+#include "core/instrument/profiler.h"
 #include "core/kernels/kernels.h"
 #include "core/model/model.h"
 
@@ -16,7 +18,7 @@ namespace seqlens {
 
 namespace {
 
-using Buf = std::vector<float>;
+using Buf = TrackedVector<float>;  // counted by the allocator accounting
 
 Buf buf(int64_t n) {
   return Buf(static_cast<size_t>(n));
@@ -30,6 +32,34 @@ void take_cols(float* dst, const float* src, int64_t T, int64_t ld, int64_t c0, 
 void add_into(float* h, const float* x, int64_t n) {
   for (int64_t i = 0; i < n; ++i) h[i] += x[i];
 }
+
+std::string layer_label(int64_t l, LayerKind k) {
+  static const char* const mixers[] = {"attention", "Mamba-1", "Mamba-2"};
+  static const char* const ffns[] = {"", " + MLP", " + MoE"};
+  return "layer " + std::to_string(l) + " (" + mixers[static_cast<int>(k.mixer)] +
+         ffns[static_cast<int>(k.ffn)] + ")";
+}
+
+// While alive: thread participation is traced, and the pass's peak memory is measured.
+class PassGuard {
+ public:
+  PassGuard(const ForwardOptions& o, int64_t extra_bytes)
+      : o_(o),
+        base_(memory::reset_peak()),
+        extra_(extra_bytes),
+        scope_(o.profiler, "forward pass", "pass") {
+    if (o_.profiler) o_.profiler->observe_threads(true);
+  }
+  ~PassGuard() {
+    if (o_.profiler) o_.profiler->observe_threads(false);
+    if (o_.stats) o_.stats->peak_bytes = memory::peak_bytes() - base_ + extra_;
+  }
+
+ private:
+  const ForwardOptions& o_;
+  int64_t base_, extra_;
+  ProfileScope scope_;
+};
 
 class Pass {
  public:
@@ -48,10 +78,17 @@ class Pass {
 
   // y[T,O] = x[T,I] · Wᵀ + b for nn.Linear weights named `p`.weight / `p`.bias.
   void linear(float* y, const float* x, const std::string& p, int64_t T, int64_t I, int64_t O) {
-    kern::linear(y, x, w(p + ".weight"), maybe(p + ".bias"), T, I, O);
+    timed(p.substr(p.rfind('.') + 1),
+          [&] { kern::linear(y, x, w(p + ".weight"), maybe(p + ".bias"), T, I, O); });
   }
 
   Tensor run(const std::vector<int32_t>& tokens);
+  // Runs f as one span of the trace (free without a profiler).
+  template <typename F>
+  void timed(std::string name, F&& f) const {
+    ProfileScope scope(opt_.profiler, std::move(name), "kernel");
+    f();
+  }
   void part(float* out, int64_t l, LayerPart which, const float* x, int64_t T);
 
  private:
@@ -101,8 +138,10 @@ void Pass::attention(float* out, const float* x, int64_t l, const std::string& p
   Buf pattern;
   const bool rec = wants(Site::AttnPattern, l);
   if (rec) pattern = buf(H * T * S);
-  kern::attention(o.data(), rec ? pattern.data() : nullptr, q.data(), ls.k.data(), ls.v.data(), T,
-                  S, H, KV, hd);
+  timed("attention", [&] {
+    kern::attention(o.data(), rec ? pattern.data() : nullptr, q.data(), ls.k.data(), ls.v.data(), T,
+                    S, H, KV, hd);
+  });
   if (rec) record(Site::AttnPattern, l, pattern.data(), {H, T, S});
 
   if (c_.family == Family::GPT2)
@@ -124,8 +163,10 @@ void Pass::mamba1(float* out, const float* x, int64_t l, const std::string& p, i
   take_cols(z.data(), xz.data(), T, 2 * E, E, E);
   // 2-3. causal depthwise conv (continuing from the conv state), then silu
   Buf u = buf(T * E);
-  kern::causal_conv1d(u.data(), ls.conv.data(), xin.data(), w(p + "conv1d.weight"),
-                      maybe(p + "conv1d.bias"), T, E, K);
+  timed("conv1d", [&] {
+    kern::causal_conv1d(u.data(), ls.conv.data(), xin.data(), w(p + "conv1d.weight"),
+                        maybe(p + "conv1d.bias"), T, E, K);
+  });
   kern::silu(u.data(), u.data(), T * E);
   // 4. [δ ; B ; C] = W_x u
   Buf dbc = buf(T * (R + 2 * N));
@@ -152,12 +193,14 @@ void Pass::mamba1(float* out, const float* x, int64_t l, const std::string& p, i
   const bool rec_state = wants(Site::SsmState, l);
   Buf states;
   if (rec_state) states = buf(T * E * N);
-  if (T == 1 && !rec_state)
-    kern::selective_step(y.data(), ls.ssm.data(), u.data(), delta.data(), A.data(), B.data(),
-                         C.data(), w(p + "D"), E, N);
-  else
-    kern::selective_scan(y.data(), ls.ssm.data(), rec_state ? states.data() : nullptr, u.data(),
-                         delta.data(), A.data(), B.data(), C.data(), w(p + "D"), T, E, N);
+  timed("selective_scan", [&] {
+    if (T == 1 && !rec_state)
+      kern::selective_step(y.data(), ls.ssm.data(), u.data(), delta.data(), A.data(), B.data(),
+                           C.data(), w(p + "D"), E, N);
+    else
+      kern::selective_scan(y.data(), ls.ssm.data(), rec_state ? states.data() : nullptr, u.data(),
+                           delta.data(), A.data(), B.data(), C.data(), w(p + "D"), T, E, N);
+  });
 
   if (wants(Site::SsmDelta, l)) record(Site::SsmDelta, l, delta.data(), {T, E});
   if (wants(Site::SsmB, l)) record(Site::SsmB, l, B.data(), {T, N});
@@ -195,8 +238,10 @@ void Pass::mamba2(float* out, const float* x, int64_t l, const std::string& p, i
   take_cols(dt.data(), zxbcdt.data(), T, proj_w, E + conv_w, H);
   // 2. the conv covers x, B and C
   Buf xbc2 = buf(T * conv_w);
-  kern::causal_conv1d(xbc2.data(), ls.conv.data(), xbc.data(), w(p + "conv1d.weight"),
-                      maybe(p + "conv1d.bias"), T, conv_w, K);
+  timed("conv1d", [&] {
+    kern::causal_conv1d(xbc2.data(), ls.conv.data(), xbc.data(), w(p + "conv1d.weight"),
+                        maybe(p + "conv1d.bias"), T, conv_w, K);
+  });
   kern::silu(xbc2.data(), xbc2.data(), T * conv_w);
   Buf xs = buf(T * E), B = buf(T * GN), C = buf(T * GN);
   take_cols(xs.data(), xbc2.data(), T, conv_w, 0, E);
@@ -222,13 +267,15 @@ void Pass::mamba2(float* out, const float* x, int64_t l, const std::string& p, i
   const bool rec_state = wants(Site::SsmState, l);
   Buf states;
   if (rec_state) states = buf(T * H * P * N);
-  if (T == 1 && !rec_state)
-    kern::ssd_step(y.data(), ls.ssm.data(), xs.data(), dt.data(), A.data(), B.data(), C.data(),
-                   w(p + "D"), H, P, G, N);
-  else
-    kern::ssd_chunked(y.data(), ls.ssm.data(), rec_state ? states.data() : nullptr, xs.data(),
-                      dt.data(), A.data(), B.data(), C.data(), w(p + "D"), T, H, P, G, N,
-                      c_.chunk_size);
+  timed("ssd", [&] {
+    if (T == 1 && !rec_state)
+      kern::ssd_step(y.data(), ls.ssm.data(), xs.data(), dt.data(), A.data(), B.data(), C.data(),
+                     w(p + "D"), H, P, G, N);
+    else
+      kern::ssd_chunked(y.data(), ls.ssm.data(), rec_state ? states.data() : nullptr, xs.data(),
+                        dt.data(), A.data(), B.data(), C.data(), w(p + "D"), T, H, P, G, N,
+                        c_.chunk_size);
+  });
 
   if (wants(Site::SsmDelta, l)) record(Site::SsmDelta, l, dt.data(), {T, H});
   if (wants(Site::SsmB, l)) record(Site::SsmB, l, B.data(), {T, G, N});
@@ -247,8 +294,10 @@ void Pass::mamba2(float* out, const float* x, int64_t l, const std::string& p, i
     record(Site::SsmHiddenAttn, l, M.data(), {nh, T, T});
   }
   // 7-8. gated RMSNorm (gate before norm, per group), output projection
-  kern::gated_rmsnorm(y.data(), y.data(), z.data(), w(p + "norm.weight"), T, E, G,
-                      static_cast<float>(c_.norm_eps));
+  timed("gated_rmsnorm", [&] {
+    kern::gated_rmsnorm(y.data(), y.data(), z.data(), w(p + "norm.weight"), T, E, G,
+                        static_cast<float>(c_.norm_eps));
+  });
   linear(out, y.data(), p + "out_proj", T, E, d);
 }
 
@@ -266,8 +315,10 @@ void Pass::moe(float* out, const float* x, int64_t l, const std::string& p, int6
     Wu[e] = w(q + "up_proj.weight");
     Wd[e] = w(q + "down_proj.weight");
   }
-  kern::moe_experts(out, x, idx.data(), weight.data(), Wg.data(), Wu.data(), Wd.data(), T, d, I, E,
-                    k);
+  timed("moe_experts", [&] {
+    kern::moe_experts(out, x, idx.data(), weight.data(), Wg.data(), Wu.data(), Wd.data(), T, d, I,
+                      E, k);
+  });
   if (wants(Site::RouterProbs, l)) record(Site::RouterProbs, l, probs.data(), {T, E});
   if (wants(Site::TopkIdx, l)) record(Site::TopkIdx, l, idx.data(), {T, k}, true);
   if (wants(Site::TopkWeight, l)) record(Site::TopkWeight, l, weight.data(), {T, k});
@@ -364,6 +415,8 @@ Tensor Pass::run(const std::vector<int32_t>& tokens) {
                     " but this GPT-2 model has only " + std::to_string(c_.max_position_embeddings) +
                     " learned positions");
   const std::vector<LayerKind> map = c_.layer_map();
+  // The logits are an untracked Tensor; count them with the pass.
+  PassGuard guard(opt_, T * V * static_cast<int64_t>(sizeof(float)));
 
   // Embedding (+ learned positions for GPT-2)
   const float* emb =
@@ -384,6 +437,7 @@ Tensor Pass::run(const std::vector<int32_t>& tokens) {
     throw_if_cancelled(opt_.cancel);
     const LayerKind kind = map[static_cast<size_t>(l)];
     const std::string p = prefix(l);
+    ProfileScope layer_span(opt_.profiler, layer_label(l, kind), "layer");
     // Mixer
     if (c_.family == Family::GPT2)
       kern::layernorm(xn.data(), h.data(), w(p + "ln_1.weight"), w(p + "ln_1.bias"), T, d, eps);
@@ -428,8 +482,10 @@ Tensor Pass::run(const std::vector<int32_t>& tokens) {
       break;
   }
   Tensor logits({T, V});
-  kern::linear(logits.ptr(), xn.data(), c_.tie_word_embeddings ? emb : w("lm_head.weight"), nullptr,
-               T, d, V);
+  timed("lm_head", [&] {
+    kern::linear(logits.ptr(), xn.data(), c_.tie_word_embeddings ? emb : w("lm_head.weight"),
+                 nullptr, T, d, V);
+  });
   if (wants(Site::Logits, -1)) record(Site::Logits, -1, logits.ptr(), {T, V});
   st_.pos += T;
   if (opt_.progress) opt_.progress(1.0);
@@ -441,6 +497,41 @@ Tensor Pass::run(const std::vector<int32_t>& tokens) {
 Tensor forward(const Model& model, const std::vector<int32_t>& tokens, InferenceState& state,
                const ForwardOptions& options) {
   return Pass(model, state, options).run(tokens);
+}
+
+Tensor forward_streaming(const Model& model, const std::vector<int32_t>& tokens,
+                         InferenceState& state, const StreamOptions& stream,
+                         const ForwardOptions& options) {
+  const int64_t T = static_cast<int64_t>(tokens.size()), V = model.config().vocab_size;
+  if (T == 0) throw Error(ErrorKind::InvalidArgument, "the input has no tokens");
+  if (stream.chunk <= 0)
+    throw Error(ErrorKind::InvalidArgument, "the streaming chunk must be positive");
+  for (int64_t l = 0; l < model.config().n_layers; ++l)
+    if (wants(options.sink, Site::AttnPattern, l) || wants(options.sink, Site::SsmHiddenAttn, l))
+      throw Error(ErrorKind::InvalidArgument,
+                  "attention patterns (softmax or hidden) are T x T: record them with a full "
+                  "forward pass, not in streaming mode");
+  ForwardOptions o = options;
+  int64_t peak = 0;
+  ForwardStats chunk_stats;
+  o.stats = options.stats ? &chunk_stats : nullptr;
+  Tensor last({1, V});
+  for (int64_t t0 = 0; t0 < T; t0 += stream.chunk) {
+    throw_if_cancelled(options.cancel);
+    const int64_t n = std::min(stream.chunk, T - t0);
+    if (options.progress)
+      o.progress = [&, t0, n](double f) {
+        options.progress((static_cast<double>(t0) + f * static_cast<double>(n)) / double(T));
+      };
+    const std::vector<int32_t> part(tokens.begin() + t0, tokens.begin() + t0 + n);
+    const int64_t pos = state.pos;
+    Tensor logits = forward(model, part, state, o);
+    peak = std::max(peak, chunk_stats.peak_bytes);
+    if (stream.on_logits) stream.on_logits(pos, logits);
+    std::copy_n(logits.ptr() + (n - 1) * V, V, last.ptr());
+  }
+  if (options.stats) options.stats->peak_bytes = peak;
+  return last;
 }
 
 void run_layer_part(float* out, const Model& model, int64_t layer, LayerPart part, const float* x,

@@ -5,12 +5,14 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <map>
 #include <memory>
 #include <string>
 #include <vector>
 
 #include "core/common/cancel.h"
+#include "core/common/memory.h"
 #include "core/common/tensor.h"
 #include "core/instrument/sink.h"
 #include "core/model/config.h"
@@ -36,9 +38,9 @@ Model init_model(const ModelConfig& config, uint64_t seed);
 
 // Per-layer generation state: KV cache for attention layers, conv + SSM state for Mamba layers.
 struct LayerState {
-  std::vector<float> k, v;  // [pos, KV*hd] each, attention layers
-  std::vector<float> conv;  // [C, K] Mamba layers (C = E_in, or E_in + 2GN for Mamba-2)
-  std::vector<float> ssm;   // [E_in, N] Mamba-1, [H, P, N] Mamba-2
+  TrackedVector<float> k, v;  // [pos, KV*hd] each, attention layers
+  TrackedVector<float> conv;  // [C, K] Mamba layers (C = E_in, or E_in + 2GN for Mamba-2)
+  TrackedVector<float> ssm;   // [E_in, N] Mamba-1, [H, P, N] Mamba-2
 };
 
 struct InferenceState {
@@ -52,10 +54,21 @@ struct InferenceState {
 
 InferenceState make_state(const Model& model);
 
+// What a forward call measured (filled when ForwardOptions::stats is set).
+struct ForwardStats {
+  // Peak bytes of the pass's working buffers and cache growth, from the core's allocator
+  // accounting (memory.h), plus the returned logits; weights are not counted.
+  int64_t peak_bytes = 0;
+};
+
+class Profiler;
+
 struct ForwardOptions {
   Sink* sink = nullptr;
   const CancelToken* cancel = nullptr;
-  ProgressFn progress;  // may be empty
+  ProgressFn progress;            // may be empty
+  ForwardStats* stats = nullptr;  // out, optional
+  Profiler* profiler = nullptr;   // optional trace events (core/instrument/profiler.h)
 };
 
 // Runs tokens[T] through the model, continuing from `state` (which it updates) and returns the
@@ -68,6 +81,20 @@ Tensor forward(const Model& model, const std::vector<int32_t>& tokens, Inference
 // Convenience: fresh state.
 Tensor forward(const Model& model, const std::vector<int32_t>& tokens,
                const ForwardOptions& options = {});
+
+// Streaming mode for long inputs: the sequence flows through all layers chunk by chunk, carrying
+// the KV cache and the conv/SSM state in `state`, so working memory is bounded by the chunk
+// (attention layers still keep their O(n) KV cache, never an n² buffer unless a pattern is
+// recorded, which streaming refuses). Time-major sites are recorded by the sink chunk by chunk.
+struct StreamOptions {
+  int64_t chunk = 4096;
+  // Called after each chunk with its logits [n, V]; row i is absolute position pos + i.
+  std::function<void(int64_t pos, const Tensor& logits)> on_logits;
+};
+// Returns the logits of the last token ([1, V]). Progress covers the whole sequence.
+Tensor forward_streaming(const Model& model, const std::vector<int32_t>& tokens,
+                         InferenceState& state, const StreamOptions& stream,
+                         const ForwardOptions& options = {});
 
 // One part of one layer, on its own: out[T,d] = Mixer(x) or FFN(x) of layer `layer`, where x[T,d]
 // is the already-normalised input (no norm, no residual add). Attention reads and extends the KV

@@ -309,3 +309,57 @@ TEST(Run, ReplacesAnExistingOutput) {
 
 }  // namespace
 }  // namespace seqlens::testing
+
+namespace seqlens::testing {
+namespace {
+
+TEST(CliRun, ProfileWritesAChromeTraceWithLayerAndKernelSpans) {
+  TempDir dir;
+  const CliResult r =
+      run_cli({"run", "--model", "jamba-tiny", "--text", "profile me", "--out",
+               (dir / "a.npz").string(), "--profile", (dir / "trace.json").string()},
+              dir.path());
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  const nlohmann::json j = read_json(dir / "trace.json");
+  std::set<std::string> names;
+  for (const auto& e : j.at("traceEvents")) names.insert(e.at("name").get<std::string>());
+  EXPECT_TRUE(names.count("forward pass"));
+  EXPECT_TRUE(names.count("layer 2 (attention + MLP)"));
+  EXPECT_TRUE(names.count("selective_scan"));
+}
+
+TEST(CliRun, ProfileMayNotOverwriteTheSidecar) {
+  TempDir dir;
+  const CliResult r = run_cli({"run", "--model", "mamba1-tiny", "--text", "x", "--out",
+                               (dir / "a.npz").string(), "--profile", (dir / "a.json").string()},
+                              dir.path());
+  EXPECT_EQ(r.exit_code, 2);
+  EXPECT_TRUE(dir.entries().empty());
+}
+
+TEST(CliRun, StreamingChunksGiveTheSameLogits) {
+  TempDir dir;
+  const std::string text = "streaming through all layers, chunk by chunk";
+  for (const char* model : {"llama-tiny", "mamba2-tiny", "jamba-tiny"}) {
+    ASSERT_EQ(
+        run_cli({"run", "--model", model, "--text", text, "--out", (dir / "full.npz").string()},
+                dir.path())
+            .exit_code,
+        0);
+    ASSERT_EQ(run_cli({"run", "--model", model, "--text", text, "--chunk", "7", "--out",
+                       (dir / "chunked.npz").string()},
+                      dir.path())
+                  .exit_code,
+              0);
+    const auto a = read_npz(dir / "full.npz").at("logits");
+    const auto b = read_npz(dir / "chunked.npz").at("logits");
+    ASSERT_EQ(a.shape, b.shape);
+    const float* x = reinterpret_cast<const float*>(a.bytes.data());
+    const float* y = reinterpret_cast<const float*>(b.bytes.data());
+    for (size_t i = 0; i < a.bytes.size() / 4; ++i)
+      ASSERT_NEAR(x[i], y[i], 1e-4f * (1 + std::fabs(x[i]))) << model;
+  }
+}
+
+}  // namespace
+}  // namespace seqlens::testing

@@ -1,9 +1,21 @@
-// Causal GQA softmax attention, one task per (head, block of queries). Each task computes its
-// score block with one Eigen product, a max-subtracted softmax per row, and one product with V.
-// (Not a streaming/flash kernel: the block's scores are materialised, which is also what the
-// recorded pattern needs.)
+// Causal GQA softmax attention, streaming (flash-style): one task per (head, block of queries);
+// each task walks the key blocks left of (and on) the diagonal, so blocks entirely above it are
+// never computed, and keeps per query row a running max m, a running sum l and an accumulator
+// acc[bq,hd] that is rescaled by e^(m_old - m_new) whenever the max grows. Memory per task is
+// O(block × hd) plus one score block; the [T,S] scores are never materialised unless the caller
+// asks for the pattern.
+//
+// With a pattern, the same streaming pass also parks the scaled logits in the pattern rows, and a
+// last pass turns them into e^(logit - m)/l. The output is therefore bitwise the same with or
+// without a pattern (the pattern is a side output of the same computation, not a second kernel).
+//
+// Determinism: the blocks are fixed by (T, S) alone, and each output row only ever sees scores of
+// its own visible keys (masked probabilities are exactly 0 and add nothing), so a row's bits do
+// not depend on later tokens, on thread scheduling, or on buffer addresses (Eigen packs its GEMM
+// operands; exponentials and sums go through vexp/sum).
 #include <algorithm>
 #include <cmath>
+#include <limits>
 
 #include <oneapi/tbb/blocked_range.h>
 #include <oneapi/tbb/parallel_for.h>
@@ -20,7 +32,21 @@ using Strided = Eigen::OuterStride<>;
 using CStridedMap = Eigen::Map<const MatRM, 0, Strided>;
 using StridedMap = Eigen::Map<MatRM, 0, Strided>;
 
-constexpr int64_t kQueryBlock = 32;
+constexpr int64_t kQueryBlock = 64;  // query rows per task
+constexpr int64_t kKeyBlock = 256;   // keys per streaming step
+
+// max of x[0..n), n ≥ 1. Eight independent lanes so the compiler vectorises it (max is exact, so
+// the order never matters).
+float row_max(const float* x, int64_t n) {
+  constexpr int64_t kLanes = 8;
+  float acc[kLanes];
+  std::fill(acc, acc + kLanes, -std::numeric_limits<float>::infinity());
+  int64_t i = 0;
+  for (; i + kLanes <= n; i += kLanes)
+    for (int64_t j = 0; j < kLanes; ++j) acc[j] = std::max(acc[j], x[i + j]);
+  for (int64_t j = 0; i < n; ++i, ++j) acc[j] = std::max(acc[j], x[i]);
+  return *std::max_element(acc, acc + kLanes);
+}
 
 }  // namespace
 
@@ -31,46 +57,80 @@ void attention(float* out, float* pattern, const float* q, const float* k, const
   const int64_t offset = S - T;  // absolute position of query 0
   const float scale = 1.0f / std::sqrt(static_cast<float>(hd));
 
-  auto task = [&](int64_t job) {
-    const int64_t h = job / n_qb;
-    const int64_t t0 = (job % n_qb) * kQueryBlock;
+  auto task = [&](int64_t h, int64_t qb) {
+    const int64_t t0 = qb * kQueryBlock;
     const int64_t bq = std::min(kQueryBlock, T - t0);
     const int64_t kvh = h / n_rep;
     const int64_t sk = offset + t0 + bq;  // keys visible to the block's last query
     const CStridedMap Qb(q + t0 * H * hd + h * hd, bq, hd, Strided(H * hd));  // [bq,hd]
-    const CStridedMap Kb(k + kvh * hd, sk, hd, Strided(KV * hd));             // [sk,hd]
-    const CStridedMap Vb(v + kvh * hd, sk, hd, Strided(KV * hd));             // [sk,hd]
 
-    MatRM P(bq, sk);  // scores, then probabilities
-    P.noalias() = Qb * Kb.transpose();
-    P *= scale;
-    for (int64_t i = 0; i < bq; ++i) {
-      const int64_t valid = offset + t0 + i + 1;  // keys 0..pos
-      float* row = P.row(i).data();
-      const float m = *std::max_element(row, row + valid);
-      for (int64_t j = 0; j < valid; ++j) row[j] -= m;  // ≤ 0: no overflow whatever the logits
-      vexp(row, row, valid);
-      const float total = sum(row, valid);
-      for (int64_t j = 0; j < valid; ++j) row[j] /= total;
-      std::fill(row + valid, row + sk, 0.0f);  // masked entries are exactly 0
+    MatRM Sb(bq, std::min(kKeyBlock, sk));  // [bq,bk] scores, then unnormalised probabilities
+    MatRM acc = MatRM::Zero(bq, hd);        // [bq,hd] Σ e^(logit - m) · v
+    Eigen::VectorXf m = Eigen::VectorXf::Constant(bq, -std::numeric_limits<float>::infinity());
+    Eigen::VectorXf l = Eigen::VectorXf::Zero(bq);  // [bq] Σ e^(logit - m)
+    Eigen::VectorXf alpha(bq);                      // [bq] m_old - m_new, then e^that
+    Eigen::VectorXf part(bq);                       // [bq] this block's Σ e^(logit - m_new)
+
+    for (int64_t j0 = 0; j0 < sk; j0 += kKeyBlock) {
+      const int64_t bk = std::min(kKeyBlock, sk - j0);
+      const CStridedMap Kb(k + j0 * KV * hd + kvh * hd, bk, hd, Strided(KV * hd));  // [bk,hd]
+      const CStridedMap Vb(v + j0 * KV * hd + kvh * hd, bk, hd, Strided(KV * hd));  // [bk,hd]
+      auto Sblk = Sb.leftCols(bk);
+      Sblk.noalias() = Qb * Kb.transpose();
+      for (int64_t i = 0; i < bq; ++i) {
+        const int64_t valid = std::min(bk, offset + t0 + i + 1 - j0);  // keys j0..pos here
+        float* row = Sb.row(i).data();
+        if (valid <= 0) {  // the whole block lies right of this row's diagonal
+          std::fill(row, row + bk, 0.0f);
+          alpha[i] = 0.0f;
+          part[i] = 0.0f;
+          continue;
+        }
+        for (int64_t j = 0; j < valid; ++j) row[j] *= scale;
+        if (pattern)  // park the logits; the last pass normalises them
+          std::copy(row, row + valid, pattern + (h * T + t0 + i) * S + j0);
+        const float m_new = std::max(m[i], row_max(row, valid));
+        alpha[i] = m[i] - m_new;  // ≤ 0; -inf on the first block (factor 0, acc and l are 0)
+        m[i] = m_new;
+        for (int64_t j = 0; j < valid; ++j) row[j] -= m_new;  // ≤ 0: no overflow
+        vexp(row, row, valid);
+        std::fill(row + valid, row + bk, 0.0f);  // masked: exactly 0, adds nothing below
+        part[i] = sum(row, valid);
+      }
+      vexp(alpha.data(), alpha.data(), bq);
+      for (int64_t i = 0; i < bq; ++i) {
+        if (offset + t0 + i < j0) continue;  // row skipped this block
+        if (alpha[i] == 1.0f) {              // max unchanged: nothing to rescale
+          l[i] += part[i];
+          continue;
+        }
+        l[i] = l[i] * alpha[i] + part[i];
+        acc.row(i) *= alpha[i];
+      }
+      acc.noalias() += Sblk * Vb;
     }
-    StridedMap Ob(out + t0 * H * hd + h * hd, bq, hd, Strided(H * hd));
-    Ob.noalias() = P * Vb;
+
+    StridedMap Ob(out + t0 * H * hd + h * hd, bq, hd, Strided(H * hd));  // [bq,hd]
+    for (int64_t i = 0; i < bq; ++i) Ob.row(i) = acc.row(i) / l[i];
 
     if (pattern) {
       for (int64_t i = 0; i < bq; ++i) {
-        float* prow = pattern + (h * T + t0 + i) * S;  // [S]
-        std::copy(P.row(i).data(), P.row(i).data() + sk, prow);
-        std::fill(prow + sk, prow + S, 0.0f);
+        const int64_t valid = offset + t0 + i + 1;     // keys 0..pos
+        float* prow = pattern + (h * T + t0 + i) * S;  // [S] parked logits
+        for (int64_t j = 0; j < valid; ++j) prow[j] -= m[i];
+        vexp(prow, prow, valid);
+        for (int64_t j = 0; j < valid; ++j) prow[j] /= l[i];
+        std::fill(prow + valid, prow + S, 0.0f);  // masked entries are exactly 0
       }
     }
   };
 
-  // One job per (head, query block); the blocks are fixed, so results do not depend on scheduling.
+  // One job per (head, query block), latest (most expensive) query blocks first so the tail of
+  // the schedule is short. The blocks are fixed, so results do not depend on scheduling.
   oneapi::tbb::parallel_for(
       oneapi::tbb::blocked_range<int64_t>(0, H * n_qb, 1),
       [&](const oneapi::tbb::blocked_range<int64_t>& r) {
-        for (int64_t j = r.begin(); j < r.end(); ++j) task(j);
+        for (int64_t j = r.begin(); j < r.end(); ++j) task(j % H, n_qb - 1 - j / H);
       },
       oneapi::tbb::simple_partitioner());
 }

@@ -24,9 +24,14 @@ constexpr int64_t kParallelFlops = int64_t{1} << 18;
 // hence the rounding of every output) is the same on every run, whatever the thread schedule.
 constexpr int64_t kColumnGrain = 64;
 constexpr int64_t kRowGrain = 64;
+// Long inputs are cut into row tiles too, so each task's slice of `in` stays in cache instead of
+// every column task streaming (and repacking) all T rows.
+constexpr int64_t kRowTile = 256;
+constexpr int64_t kColumnTile = 128;
 
-// out[T,O] = in[T,I] · Wᵀ, where wblock(o0, o1) gives the [I, o1-o0] block of Wᵀ. Wide outputs are
-// split over columns; narrow ones (e.g. Mamba's x_proj, O = R+2N) over rows.
+// out[T,O] = in[T,I] · Wᵀ, where wblock(o0, o1) gives the [I, o1-o0] block of Wᵀ. Long inputs are
+// tiled over rows and columns, wide outputs split over columns, narrow ones (e.g. Mamba's x_proj,
+// O = R+2N) over rows.
 template <typename WBlock>
 void product(float* out, const float* in, const float* bias, int64_t T, int64_t I, int64_t O,
              const WBlock& wblock) {
@@ -39,6 +44,17 @@ void product(float* out, const float* in, const float* bias, int64_t T, int64_t 
   namespace tbb = oneapi::tbb;
   if (T * I * O < kParallelFlops) {
     run(0, T, 0, O);
+  } else if (T > kRowTile && O >= kColumnTile) {
+    const int64_t n_r = (T + kRowTile - 1) / kRowTile, n_c = (O + kColumnTile - 1) / kColumnTile;
+    tbb::parallel_for(
+        tbb::blocked_range<int64_t>(0, n_r * n_c, 1),
+        [&](const tbb::blocked_range<int64_t>& r) {
+          for (int64_t j = r.begin(); j < r.end(); ++j) {
+            const int64_t t0 = j / n_c * kRowTile, o0 = j % n_c * kColumnTile;
+            run(t0, std::min(T, t0 + kRowTile), o0, std::min(O, o0 + kColumnTile));
+          }
+        },
+        tbb::simple_partitioner());
   } else if (O >= 2 * kColumnGrain) {
     tbb::parallel_for(
         tbb::blocked_range<int64_t>(0, O, kColumnGrain),
@@ -72,14 +88,33 @@ void linear_in_out(float* out, const float* in, const float* W, const float* bia
 
 void swiglu_mlp(float* out, const float* x, const float* Wg, const float* Wu, const float* Wd,
                 int64_t T, int64_t d, int64_t I) {
-  std::vector<float> gate(static_cast<size_t>(T * I));  // [T,I]
-  std::vector<float> up(static_cast<size_t>(T * I));    // [T,I]
-  linear(gate.data(), x, Wg, nullptr, T, d, I);
-  linear(up.data(), x, Wu, nullptr, T, d, I);
-  silu(gate.data(), gate.data(), T * I);
-  Eigen::Map<Eigen::ArrayXf>(gate.data(), T * I) *=
-      Eigen::Map<const Eigen::ArrayXf>(up.data(), T * I);
-  linear(out, gate.data(), Wd, nullptr, T, I, d);
+  // h[rows,I] = silu(x·Wgᵀ) ⊙ (x·Wuᵀ); out[rows,d] = h·Wdᵀ.
+  auto mlp = [&](float* o, const float* xr, int64_t rows, float* gate, float* up) {
+    linear(gate, xr, Wg, nullptr, rows, d, I);
+    linear(up, xr, Wu, nullptr, rows, d, I);
+    silu(gate, gate, rows * I);
+    Eigen::Map<Eigen::ArrayXf>(gate, rows * I) *= Eigen::Map<const Eigen::ArrayXf>(up, rows * I);
+    linear(o, gate, Wd, nullptr, rows, I, d);
+  };
+  if (T <= kRowTile) {
+    std::vector<float> h(static_cast<size_t>(2 * T * I));  // [2,T,I] gate, up
+    mlp(out, x, T, h.data(), h.data() + T * I);
+    return;
+  }
+  // Long inputs: one task per tile of kRowTile rows runs the whole MLP on it, so the [rows,I]
+  // intermediates stay in cache and no [T,I] temporaries are allocated and zeroed. (Inside a task
+  // the products split at fixed points too, so results never depend on the schedule.)
+  const int64_t n_tiles = (T + kRowTile - 1) / kRowTile;
+  oneapi::tbb::parallel_for(
+      oneapi::tbb::blocked_range<int64_t>(0, n_tiles, 1),
+      [&](const oneapi::tbb::blocked_range<int64_t>& r) {
+        std::vector<float> h(static_cast<size_t>(2 * kRowTile * I));  // [2,kRowTile,I]
+        for (int64_t j = r.begin(); j < r.end(); ++j) {
+          const int64_t t0 = j * kRowTile, rows = std::min(kRowTile, T - t0);
+          mlp(out + t0 * d, x + t0 * d, rows, h.data(), h.data() + rows * I);
+        }
+      },
+      oneapi::tbb::simple_partitioner());
 }
 
 }  // namespace seqlens::kern

@@ -1,6 +1,8 @@
 // Mixture of experts: softmax router with deterministic top-k, and expert evaluation grouped by
-// expert (one gathered SwiGLU product per expert, experts in parallel) followed by a scatter-add
-// in a fixed (token, j) order, so the result never depends on thread scheduling.
+// expert (gathered SwiGLU products per expert, (expert, row block) tasks in parallel) followed by
+// a scatter-add in a fixed (token, j) order, so the result never depends on thread scheduling.
+// The products use a cache blocking fixed by (d, I), so a token's output is also bitwise
+// independent of the rest of the batch (how many tokens share its experts).
 #include <algorithm>
 #include <numeric>
 #include <string>
@@ -8,11 +10,49 @@
 
 #include <oneapi/tbb/blocked_range.h>
 #include <oneapi/tbb/parallel_for.h>
+#include <oneapi/tbb/partitioner.h>
+#include <Eigen/Core>
 
 #include "core/common/error.h"
 #include "core/kernels/kernels.h"
 
 namespace seqlens::kern {
+namespace {
+
+using MatRM = Eigen::Matrix<float, Eigen::Dynamic, Eigen::Dynamic, Eigen::RowMajor>;
+
+// Gathered rows per expert task (large groups are split; every block is its own product).
+constexpr int64_t kRowBlock = 256;
+// Row counts are padded with zero rows to a multiple of this, so every real row sits in a full
+// register panel of Eigen's kernel (the rows are the kernel's nr columns) and takes the same path.
+constexpr int64_t kRowPad = Eigen::internal::gebp_traits<float, float>::nr;
+
+// out[n,O] = in[n,K] · W[O,K]ᵀ (row-major, n a multiple of kRowPad), with Eigen's cache blocking
+// fixed for kRowBlock rows instead of derived from n. Eigen's public product chooses its blocking
+// (and so the split of the depth sum and the kernel path of each output) from all three sizes,
+// which would make a token's bits depend on how many tokens its expert received. Here they depend
+// on (K, O) only, and every row is computed by the same instructions wherever it sits.
+void fixed_block_product(float* out, const float* in, const float* W, int64_t n, int64_t K,
+                         int64_t O) {
+#if EIGEN_VERSION_AT_LEAST(3, 4, 0)
+  namespace ei = Eigen::internal;
+  // Column-major view: outᵀ[O,n] = W[O,K] (row-major storage) · inᵀ[K,n] (column-major storage).
+  using Blocking = ei::gemm_blocking_space<Eigen::ColMajor, float, float, Eigen::Dynamic,
+                                           Eigen::Dynamic, Eigen::Dynamic, 1, false>;
+  using Gemm = ei::general_matrix_matrix_product<Eigen::Index, float, Eigen::RowMajor, false, float,
+                                                 Eigen::ColMajor, false, Eigen::ColMajor, 1>;
+  Blocking blocking(O, kRowBlock, K, 1, true);
+  std::fill(out, out + n * O, 0.0f);
+  Gemm::run(O, n, K, W, K, in, K, out, 1, O, 1.0f, blocking, nullptr);
+#else
+  // Eigen 3.3 has another internal signature: the public product (correct, but a token's last
+  // bits may then depend on its expert's group size).
+  using CMap = Eigen::Map<const MatRM>;
+  Eigen::Map<MatRM>(out, n, O).noalias() = CMap(in, n, K) * CMap(W, O, K).transpose();
+#endif
+}
+
+}  // namespace
 
 void moe_route(float* probs, int32_t* idx, float* weight, const float* logits, int64_t T, int64_t E,
                int64_t k, bool renormalize) {
@@ -69,19 +109,38 @@ void moe_experts(float* out, const float* x, const int32_t* idx, const float* we
     }
   }
 
+  // One task per (expert, block of up to kRowBlock gathered rows). The products use a blocking
+  // fixed by (d, I) and rows padded to full register panels, so a token's output does not depend
+  // on how many tokens its expert received, on its row within the block, or on the schedule.
+  std::vector<int64_t> job_start(static_cast<size_t>(E + 1), 0);  // [E+1] first job per expert
+  for (int64_t e = 0; e < E; ++e)
+    job_start[e + 1] = job_start[e] + (start[e + 1] - start[e] + kRowBlock - 1) / kRowBlock;
   std::vector<float> ybuf(static_cast<size_t>(n * d));  // [T*k,d] expert outputs, grouped
+  auto job = [&](int64_t j) {
+    const int64_t e =
+        std::upper_bound(job_start.begin(), job_start.end(), j) - job_start.begin() - 1;
+    const int64_t r0 = start[e] + (j - job_start[e]) * kRowBlock;
+    const int64_t rows = std::min(kRowBlock, start[e + 1] - r0);
+    const int64_t padded = (rows + kRowPad - 1) / kRowPad * kRowPad;
+    MatRM xe(padded, d);  // [padded,d] gathered tokens, zero rows as padding
+    for (int64_t i = 0; i < rows; ++i)
+      std::copy(x + token_of[r0 + i] * d, x + (token_of[r0 + i] + 1) * d, xe.row(i).data());
+    xe.bottomRows(padded - rows).setZero();
+    MatRM gate(padded, I), up(padded, I);  // [padded,I]
+    fixed_block_product(gate.data(), xe.data(), Wg[e], padded, d, I);
+    fixed_block_product(up.data(), xe.data(), Wu[e], padded, d, I);
+    silu(gate.data(), gate.data(), rows * I);
+    gate.topRows(rows).array() *= up.topRows(rows).array();
+    MatRM ye(padded, d);  // [padded,d]
+    fixed_block_product(ye.data(), gate.data(), Wd[e], padded, I, d);
+    std::copy(ye.data(), ye.data() + rows * d, ybuf.data() + r0 * d);
+  };
   oneapi::tbb::parallel_for(
-      oneapi::tbb::blocked_range<int64_t>(0, E, 1),
+      oneapi::tbb::blocked_range<int64_t>(0, job_start[E], 1),
       [&](const oneapi::tbb::blocked_range<int64_t>& r) {
-        for (int64_t e = r.begin(); e < r.end(); ++e) {
-          const int64_t r0 = start[e], ne = start[e + 1] - start[e];
-          if (ne == 0) continue;
-          std::vector<float> xe(static_cast<size_t>(ne * d));  // [ne,d] gathered tokens
-          for (int64_t i = 0; i < ne; ++i)
-            std::copy(x + token_of[r0 + i] * d, x + (token_of[r0 + i] + 1) * d, xe.begin() + i * d);
-          swiglu_mlp(ybuf.data() + r0 * d, xe.data(), Wg[e], Wu[e], Wd[e], ne, d, I);
-        }
-      });
+        for (int64_t j = r.begin(); j < r.end(); ++j) job(j);
+      },
+      oneapi::tbb::simple_partitioner());
 
   // Weighted scatter-add, slots in j order for every token (tokens are independent).
   auto scatter = [&](int64_t t0, int64_t t1) {

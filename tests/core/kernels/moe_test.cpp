@@ -4,6 +4,7 @@
 #include <vector>
 
 #include <gtest/gtest.h>
+#include <Eigen/Core>
 
 #include "core/common/error.h"
 #include "core/kernels/kernels.h"
@@ -245,6 +246,48 @@ TEST(MoeExperts, OutputIndependentOfBatchComposition) {
     const Floats small = ex.run(xs, rs, 3, k);
     EXPECT_TRUE(
         all_close(testing::rows_of(small, d, 0, 1), testing::rows_of(batch, d, t, t + 1), 1e-6));
+  }
+}
+
+// F19, bitwise: the expert products use a blocking fixed by (d, I) and rows padded to full
+// register panels, so a token's output is the same bits alone, in a small batch, or among
+// hundreds of tokens (groups larger than one row block), whichever row of its expert it lands in.
+TEST(MoeExperts, OutputBitwiseIndependentOfBatchComposition) {
+#if !EIGEN_VERSION_AT_LEAST(3, 4, 0)
+  GTEST_SKIP() << "the fixed-blocking product needs Eigen 3.4";
+#endif
+  // {T, E, k, d, I}: tiny, odd, and model-like sizes; T = 700 splits groups into several blocks.
+  const int64_t shapes[][5] = {{9, 3, 2, 3, 5},
+                               {40, 4, 2, 16, 24},
+                               {61, 5, 2, 37, 53},
+                               {700, 2, 2, 64, 96},
+                               {300, 8, 2, 128, 320}};
+  for (const auto& [T, E, k, d, I] : shapes) {
+    std::mt19937 rng(static_cast<unsigned>(T));
+    const Experts ex(rng, E, d, I);
+    const Floats x = uniform(rng, T * d);
+    const Route r = route(uniform(rng, T * E, -2.0f, 2.0f), T, E, k, false);
+    const Floats batch = ex.run(x, r, T, k);
+    for (int64_t t : {int64_t{0}, T / 3, T - 1}) {
+      Route one{Floats(), testing::rows_of(r.weight, k, t, t + 1),
+                std::vector<int32_t>(r.idx.begin() + t * k, r.idx.begin() + (t + 1) * k)};
+      const Floats alone = ex.run(testing::rows_of(x, d, t, t + 1), one, 1, k);
+      EXPECT_TRUE(testing::all_equal(alone, testing::rows_of(batch, d, t, t + 1)))
+          << "T=" << T << " d=" << d << " I=" << I << " token " << t;
+      // The token last among a few others (another row of its experts' groups).
+      const std::vector<int64_t> picks = {(t + 5) % T, (t + 11) % T, (t + 2) % T, t};
+      Floats xs;
+      Route rs;
+      for (int64_t p : picks) {
+        xs.insert(xs.end(), x.begin() + p * d, x.begin() + (p + 1) * d);
+        rs.weight.insert(rs.weight.end(), r.weight.begin() + p * k, r.weight.begin() + (p + 1) * k);
+        rs.idx.insert(rs.idx.end(), r.idx.begin() + p * k, r.idx.begin() + (p + 1) * k);
+      }
+      const Floats small = ex.run(xs, rs, 4, k);
+      EXPECT_TRUE(testing::all_equal(testing::rows_of(small, d, 3, 4),
+                                     testing::rows_of(batch, d, t, t + 1)))
+          << "T=" << T << " d=" << d << " I=" << I << " token " << t << " in a batch of 4";
+    }
   }
 }
 

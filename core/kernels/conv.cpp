@@ -10,6 +10,31 @@
 #include "core/kernels/kernels.h"
 
 namespace seqlens::kern {
+namespace {
+
+constexpr int64_t kMaxTaps = 8;
+
+// o[c] = b[c] + Σ_{w<K} Wt[w,c]·xr[w][c], accumulated in registers, K known at compile time.
+template <int64_t K>
+void taps_row(float* o, const float* const* xr, const float* Wt, const float* b, int64_t C) {
+  for (int64_t c = 0; c < C; ++c) {
+    float acc = b ? b[c] : 0.0f;
+    for (int64_t w = 0; w < K; ++w) acc += Wt[w * C + c] * xr[w][c];
+    o[c] = acc;
+  }
+}
+
+void taps_row_dyn(float* o, const float* const* xr, const float* Wt, const float* b, int64_t C,
+                  int64_t K) {
+  if (b)
+    std::copy(b, b + C, o);
+  else
+    std::fill(o, o + C, 0.0f);
+  for (int64_t w = 0; w < K; ++w)
+    for (int64_t c = 0; c < C; ++c) o[c] += Wt[w * C + c] * xr[w][c];
+}
+
+}  // namespace
 
 void causal_conv1d(float* out, float* conv_state, const float* x, const float* W, const float* b,
                    int64_t T, int64_t C, int64_t K) {
@@ -27,17 +52,28 @@ void causal_conv1d(float* out, float* conv_state, const float* x, const float* W
     return tau >= 0 ? x + tau * C : hist.data() + (K + tau) * C;
   };
 
+  // One pass per output row: the K taps accumulate in registers (b first, then oldest tap first,
+  // the same order for every K), vectorised over channels.
   auto rows = [&](int64_t t0, int64_t t1) {
+    const float* xr[kMaxTaps];
     for (int64_t t = t0; t < t1; ++t) {
       float* o = out + t * C;
+      if (K <= kMaxTaps) {
+        for (int64_t w = 0; w < K; ++w) xr[w] = input_row(t - (K - 1) + w);
+        if (K == 4)
+          taps_row<4>(o, xr, Wt.data(), b, C);
+        else
+          taps_row_dyn(o, xr, Wt.data(), b, C, K);
+        continue;
+      }
       if (b)
         std::copy(b, b + C, o);
       else
         std::fill(o, o + C, 0.0f);
       for (int64_t w = 0; w < K; ++w) {  // oldest tap first
-        const float* xr = input_row(t - (K - 1) + w);
+        const float* x_w = input_row(t - (K - 1) + w);
         const float* wr = Wt.data() + w * C;
-        for (int64_t c = 0; c < C; ++c) o[c] += wr[c] * xr[c];
+        for (int64_t c = 0; c < C; ++c) o[c] += wr[c] * x_w[c];
       }
     }
   };

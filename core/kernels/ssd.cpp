@@ -1,12 +1,14 @@
-// Mamba-2 SSD (models.md B.2, B.3): the chunked algorithm, parallel over heads, with Eigen products
-// for the intra-chunk C·Bᵀ, the chunk states and the state→output term; the one-token step; and
-// the materialised M = L ∘ (C Bᵀ) of one head.
+// Mamba-2 SSD (models.md B.2, B.3): the chunked algorithm, parallel over fixed groups of heads,
+// with Eigen products for the intra-chunk C·Bᵀ (once per group and chunk), the causal (triangular)
+// diagonal block, the chunk states and the state→output term, in per-task scratch buffers; the
+// one-token step; and the materialised M = L ∘ (C Bᵀ) of one head.
 #include <algorithm>
 #include <cmath>
 #include <vector>
 
 #include <oneapi/tbb/blocked_range.h>
 #include <oneapi/tbb/parallel_for.h>
+#include <oneapi/tbb/partitioner.h>
 #include <Eigen/Core>
 
 #include "core/kernels/kernels.h"
@@ -17,6 +19,7 @@ namespace {
 using MatRM = Eigen::Matrix<float, Eigen::Dynamic, Eigen::Dynamic, Eigen::RowMajor>;
 using Strided = Eigen::OuterStride<>;
 using CStridedMap = Eigen::Map<const MatRM, 0, Strided>;
+using MapRM = Eigen::Map<MatRM>;
 
 // Runs f(h) for every head; heads are independent, so the split never changes a result.
 template <typename F>
@@ -31,76 +34,148 @@ void over_heads(int64_t H, int64_t work, F&& f) {
                             });
 }
 
+constexpr int64_t kHeadsPerTask = 4;  // fixed, so the products' shapes never depend on threads
+
+// Per-task buffers for chunks of up to Q rows, allocated once per task (not per chunk).
+struct ChunkScratch {
+  std::vector<float> CB, M, Xs, Yc, CH, Xw, S;  // [Q,Q] [Q,Q] [Q,P] [Q,P] [Q,hP] [Q,hP] [P,N]
+  std::vector<float> decay_in, decay_out;       // [Q] exp(Λ_i), exp(Λ_{q-1} − Λ_i)
+  std::vector<double> lam;                      // [Q] Λ_i
+  ChunkScratch(int64_t Q, int64_t P, int64_t N)
+      : CB(Q * Q),
+        M(Q * Q),
+        Xs(Q * P),
+        Yc(Q * P),
+        CH(Q * kHeadsPerTask * P),
+        Xw(Q * kHeadsPerTask * P),
+        S(P * N),
+        decay_in(Q),
+        decay_out(Q),
+        lam(Q) {}
+};
+
+// One chunk [t0, t0+q) of heads [ha, hb) (≤ kHeadsPerTask heads of one group g): writes y rows,
+// advances the heads' states H_c → H_{c+1} and records per-step states if asked. The heads of a
+// group share B and C, so C·Bᵀ, the state→output product C·[H_ha … H_hb-1]ᵀ and the state update
+// [X̃_ha … X̃_hb-1]ᵀ·B are one product each for the whole run of heads.
+void ssd_chunk_heads(ChunkScratch& sc, float* y, float* state, float* states, const float* x,
+                     const float* dt, const float* A, const float* B, const float* C,
+                     const float* D, int64_t t0, int64_t q, int64_t ha, int64_t hb, int64_t H,
+                     int64_t P, int64_t G, int64_t N) {
+  const int64_t g = ha * G / H, nh = hb - ha, W = nh * P;
+  const CStridedMap Bc(B + t0 * G * N + g * N, q, N, Strided(G * N));  // [q,N]
+  const CStridedMap Cc(C + t0 * G * N + g * N, q, N, Strided(G * N));  // [q,N]
+  MapRM Hrun(state + ha * P * N, W, N);  // the run's states entering the chunk, [nh·P, N]
+  MapRM CB(sc.CB.data(), q, q);
+  CB.noalias() = Cc * Bc.transpose();
+  MapRM CH(sc.CH.data(), q, W);  // H_c C_i for every i and head
+  CH.noalias() = Cc * Hrun.transpose();
+  MapRM Xw(sc.Xw.data(), q, W);  // exp(Λ_{q-1} − Λ_j) X_j per head
+
+  for (int64_t h = ha; h < hb; ++h) {
+    const int64_t col = (h - ha) * P;
+    MapRM Hs(state + h * P * N, P, N);
+    const float dh = D ? D[h] : 0.0f;
+    // Λ_i = Σ_{k=t0..t0+i} a_k (inclusive, in double; chunks are short so no cancellation).
+    double acc = 0.0;
+    for (int64_t i = 0; i < q; ++i) sc.lam[i] = acc += dt[(t0 + i) * H + h] * A[h];
+    for (int64_t i = 0; i < q; ++i) {
+      sc.decay_in[i] = static_cast<float>(sc.lam[i]);
+      sc.decay_out[i] = static_cast<float>(sc.lam[q - 1] - sc.lam[i]);
+    }
+    vexp(sc.decay_in.data(), sc.decay_in.data(), q);
+    vexp(sc.decay_out.data(), sc.decay_out.data(), q);
+
+    // M = L ∘ (C Bᵀ), lower triangle only (the triangular product below never reads the rest).
+    MapRM M(sc.M.data(), q, q);
+    for (int64_t i = 0; i < q; ++i) {
+      float* row = sc.M.data() + i * q;
+      for (int64_t j = 0; j <= i; ++j) row[j] = static_cast<float>(sc.lam[i] - sc.lam[j]);
+      vexp(row, row, i + 1);
+      const float* cb = sc.CB.data() + i * q;
+      for (int64_t j = 0; j <= i; ++j) row[j] *= cb[j];
+    }
+    MapRM Xs(sc.Xs.data(), q, P);  // X_j = Δ_j x_j
+    for (int64_t i = 0; i < q; ++i) {
+      const float d = dt[(t0 + i) * H + h];
+      const float* xr = x + (t0 + i) * H * P + h * P;
+      float* xs = sc.Xs.data() + i * P;
+      for (int64_t p = 0; p < P; ++p) xs[p] = d * xr[p];
+    }
+
+    if (states) {
+      // Recording path: per-step states by the recurrence, from the entering state.
+      MapRM S(sc.S.data(), P, N);
+      S = Hs;
+      for (int64_t i = 0; i < q; ++i) {
+        S *= std::exp(dt[(t0 + i) * H + h] * A[h]);
+        S.noalias() += Xs.row(i).transpose() * Bc.row(i);
+        std::copy(S.data(), S.data() + P * N, states + ((t0 + i) * H + h) * P * N);
+      }
+    }
+
+    MapRM Yc(sc.Yc.data(), q, P);
+    Yc.noalias() = M.triangularView<Eigen::Lower>() * Xs;  // diagonal block
+    for (int64_t i = 0; i < q; ++i) {  // + off-diagonal + D·x, into the strided output
+      float* yr = y + (t0 + i) * H * P + h * P;
+      const float* xr = x + (t0 + i) * H * P + h * P;
+      const float* yc = sc.Yc.data() + i * P;
+      const float* ch = sc.CH.data() + i * W + col;
+      const float din = sc.decay_in[i];
+      for (int64_t p = 0; p < P; ++p) yr[p] = (yc[p] + din * ch[p]) + dh * xr[p];
+    }
+    for (int64_t i = 0; i < q; ++i) {
+      const float w = sc.decay_out[i];
+      const float* xs = sc.Xs.data() + i * P;
+      float* xw = sc.Xw.data() + i * W + col;
+      for (int64_t p = 0; p < P; ++p) xw[p] = w * xs[p];
+    }
+    Hs *= sc.decay_in[q - 1];  // exp(Λ_{q-1}) H_c
+  }
+  // H_{c+1} = exp(Λ_{q-1}) H_c + Σ_j exp(Λ_{q-1} − Λ_j) X_j ⊗ B_j, for every head of the run
+  Hrun.noalias() += Xw.transpose() * Bc;
+}
+
 }  // namespace
 
 void ssd_chunked(float* y, float* state, float* states, const float* x, const float* dt,
                  const float* A, const float* B, const float* C, const float* D, int64_t T,
                  int64_t H, int64_t P, int64_t G, int64_t N, int64_t Q) {
-  Q = std::max<int64_t>(Q, 1);
-  over_heads(H, T * P * N * std::min(Q, T), [&](int64_t h) {
-    const int64_t g = h * G / H;
-    const CStridedMap Xh(x + h * P, T, P, Strided(H * P));  // [T,P]
-    const CStridedMap Bg(B + g * N, T, N, Strided(G * N));  // [T,N]
-    const CStridedMap Cg(C + g * N, T, N, Strided(G * N));  // [T,N]
-    Eigen::Map<MatRM> Hs(state + h * P * N, P, N);          // state entering the current chunk
-    const float dh = D ? D[h] : 0.0f;
-
+  Q = std::max<int64_t>(1, std::min(Q, T));
+  // Tasks own fixed ranges of kHeadsPerTask heads and walk the chunks in order, handling all their
+  // heads of a group per chunk with shared products. The ranges never depend on the thread count,
+  // so neither do the products' shapes nor any bit of the result.
+  const int64_t ntasks = (H + kHeadsPerTask - 1) / kHeadsPerTask;
+  auto run = [&](int64_t task) {
+    const int64_t h0 = task * kHeadsPerTask, h1 = std::min(H, h0 + kHeadsPerTask);
+    ChunkScratch sc(Q, P, N);
     for (int64_t t0 = 0; t0 < T; t0 += Q) {
       const int64_t q = std::min(Q, T - t0);
-      // Λ_i = Σ_{k=t0..t0+i} a_k (inclusive, in double; chunks are short so no cancellation).
-      std::vector<double> lam(static_cast<size_t>(q));  // [q]
-      double acc = 0.0;
-      for (int64_t i = 0; i < q; ++i) lam[i] = acc += dt[(t0 + i) * H + h] * A[h];
-
-      MatRM Lc = MatRM::Zero(q, q);  // exp(Λ_i − Λ_j) for j ≤ i only (never the upper part)
-      for (int64_t i = 0; i < q; ++i) {
-        float* row = Lc.row(i).data();
-        for (int64_t j = 0; j <= i; ++j) row[j] = static_cast<float>(lam[i] - lam[j]);
-        vexp(row, row, i + 1);
+      for (int64_t ha = h0; ha < h1;) {  // runs of heads reading the same group
+        int64_t hb = ha + 1;
+        while (hb < h1 && hb * G / H == ha * G / H) ++hb;
+        ssd_chunk_heads(sc, y, state, states, x, dt, A, B, C, D, t0, q, ha, hb, H, P, G, N);
+        ha = hb;
       }
-      Eigen::VectorXf decay_in(q), decay_out(q);  // exp(Λ_i), exp(Λ_{q-1} − Λ_j)
-      for (int64_t i = 0; i < q; ++i) {
-        decay_in(i) = static_cast<float>(lam[i]);
-        decay_out(i) = static_cast<float>(lam[q - 1] - lam[i]);
-      }
-      vexp(decay_in.data(), decay_in.data(), q);
-      vexp(decay_out.data(), decay_out.data(), q);
-
-      const auto Bc = Bg.middleRows(t0, q);  // [q,N]
-      const auto Cc = Cg.middleRows(t0, q);  // [q,N]
-      MatRM Xs(q, P);                        // X_j = Δ_j x_j, [q,P]
-      for (int64_t i = 0; i < q; ++i) Xs.row(i) = dt[(t0 + i) * H + h] * Xh.row(t0 + i);
-
-      if (states) {
-        // Recording path: per-step states by the recurrence, from the entering state.
-        MatRM S = Hs;  // [P,N]
-        for (int64_t i = 0; i < q; ++i) {
-          S = std::exp(dt[(t0 + i) * H + h] * A[h]) * S;
-          S.noalias() += Xs.row(i).transpose() * Bc.row(i);
-          std::copy(S.data(), S.data() + P * N, states + ((t0 + i) * H + h) * P * N);
-        }
-      }
-
-      MatRM M(q, q);  // L ∘ (C Bᵀ)
-      M.noalias() = Cc * Bc.transpose();
-      M = M.cwiseProduct(Lc);
-      MatRM Yc(q, P);
-      Yc.noalias() = M * Xs;  // diagonal block
-      MatRM CH(q, P);
-      CH.noalias() = Cc * Hs.transpose();          // H_c C_i for every i
-      Yc.noalias() += decay_in.asDiagonal() * CH;  // off-diagonal: entering state
-      for (int64_t i = 0; i < q; ++i) {            // + D·x, written into the strided output
-        float* yr = y + (t0 + i) * H * P + h * P;
-        const float* xr = x + (t0 + i) * H * P + h * P;
-        for (int64_t p = 0; p < P; ++p) yr[p] = Yc(i, p) + dh * xr[p];
-      }
-
-      // H_{c+1} = exp(Λ_{q-1}) H_c + Σ_j exp(Λ_{q-1} − Λ_j) X_j ⊗ B_j
-      MatRM Xw = decay_out.asDiagonal() * Xs;  // [q,P]
-      Hs *= decay_in(q - 1);                   // exp(Λ_{q-1})
-      Hs.noalias() += Xw.transpose() * Bc;
     }
-  });
+  };
+  if (ntasks == 1 || T * H * P * N < (int64_t{1} << 14)) {
+    for (int64_t i = 0; i < ntasks; ++i) run(i);
+    return;
+  }
+  oneapi::tbb::parallel_for(
+      oneapi::tbb::blocked_range<int64_t>(0, ntasks, 1),
+      [&](const oneapi::tbb::blocked_range<int64_t>& r) {
+        for (int64_t i = r.begin(); i < r.end(); ++i) run(i);
+      },
+      oneapi::tbb::simple_partitioner());
+}
+
+int64_t ssd_best_chunk(int64_t T, int64_t H, int64_t P, int64_t N) {
+  (void)H;
+  (void)P;
+  (void)N;
+  return std::max<int64_t>(1, std::min<int64_t>(T, 32));
 }
 
 void ssd_step(float* y, float* state, const float* x, const float* dt, const float* A,

@@ -116,7 +116,8 @@ void MainWindow::showTrace(std::shared_ptr<const ForwardTrace> trace) {
                                .arg(trace->state_bytes / 1024));
 
   QStringList labels;
-  for (int32_t id : trace->tokens) labels << QString::fromStdString(ByteTokenizer::token_label(id));
+  for (const std::string& l : ByteTokenizer::sequence_labels(trace->tokens))
+    labels << QString::fromStdString(l);
   // The first layer's map: attention pattern (head 0) or the Mamba layer's Δ over time.
   widgets::HeatmapData d;
   for (const RecordedArray& a : trace->arrays) {

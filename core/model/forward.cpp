@@ -259,7 +259,8 @@ void Pass::mamba2(float* out, const float* x, int64_t l, const std::string& p, i
       v = std::clamp(v, static_cast<float>(c_.time_step_limit_min),
                      static_cast<float>(std::min<double>(c_.time_step_limit_max,
                                                          std::numeric_limits<float>::max())));
-  // 5-6. A_h = −exp(A_log_h); SSD
+  // 5-6. A_h = −exp(A_log_h); SSD. The chunk length only changes cost and rounding (B.3), so
+  // it is the measured fastest rather than the checkpoint's training-time chunk_size.
   const float* A_log = w(p + "A_log");
   Buf A = buf(H);
   for (int64_t h = 0; h < H; ++h) A[h] = -std::exp(A_log[h]);
@@ -274,7 +275,7 @@ void Pass::mamba2(float* out, const float* x, int64_t l, const std::string& p, i
     else
       kern::ssd_chunked(y.data(), ls.ssm.data(), rec_state ? states.data() : nullptr, xs.data(),
                         dt.data(), A.data(), B.data(), C.data(), w(p + "D"), T, H, P, G, N,
-                        c_.chunk_size);
+                        kern::ssd_best_chunk(T, H, P, N));
   });
 
   if (wants(Site::SsmDelta, l)) record(Site::SsmDelta, l, dt.data(), {T, H});

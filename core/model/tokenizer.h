@@ -21,6 +21,10 @@ struct ByteTokenizer {
   // Display label of one token for chart axes: printable ASCII as is, space as "␣", newline as
   // "⏎", other bytes as "<xx>" hex (multi-byte UTF-8 characters are split across tokens).
   static std::string token_label(int32_t id);
+  // Labels for a whole sequence: a complete multi-byte UTF-8 character is shown on its first byte
+  // ("П") and its continuation bytes as "·", so Cyrillic and other scripts stay readable; anything
+  // else falls back to token_label.
+  static std::vector<std::string> sequence_labels(const std::vector<int32_t>& ids);
 };
 
 }  // namespace seqlens

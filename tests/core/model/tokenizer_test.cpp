@@ -28,3 +28,22 @@ TEST(ByteTokenizer, LabelsAreReadableOnChartAxes) {
 
 }  // namespace
 }  // namespace seqlens
+
+namespace seqlens {
+namespace {
+
+TEST(ByteTokenizer, SequenceLabelsShowWholeCharacters) {
+  const auto labels = ByteTokenizer::sequence_labels(ByteTokenizer::encode("Пр x"));
+  ASSERT_EQ(labels.size(), 6u);
+  EXPECT_EQ(labels[0], "П");
+  EXPECT_EQ(labels[1], "\xC2\xB7");
+  EXPECT_EQ(labels[2], "р");
+  EXPECT_EQ(labels[3], "\xC2\xB7");
+  EXPECT_EQ(labels[4], "\xE2\x90\xA3");
+  EXPECT_EQ(labels[5], "x");
+  // A truncated sequence falls back to byte labels.
+  EXPECT_EQ(ByteTokenizer::sequence_labels({0xD0}), std::vector<std::string>{"<d0>"});
+}
+
+}  // namespace
+}  // namespace seqlens

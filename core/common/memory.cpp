@@ -7,8 +7,12 @@ std::atomic<int64_t> g_current{0};
 std::atomic<int64_t> g_peak{0};
 }  // namespace
 
-int64_t current_bytes() { return g_current.load(std::memory_order_relaxed); }
-int64_t peak_bytes() { return g_peak.load(std::memory_order_relaxed); }
+int64_t current_bytes() {
+  return g_current.load(std::memory_order_relaxed);
+}
+int64_t peak_bytes() {
+  return g_peak.load(std::memory_order_relaxed);
+}
 
 int64_t reset_peak() {
   const int64_t now = current_bytes();

@@ -3,8 +3,8 @@
 #include <atomic>
 #include <map>
 
-#include <nlohmann/json.hpp>
 #include <oneapi/tbb/task_scheduler_observer.h>
+#include <nlohmann/json.hpp>
 
 #include "core/io/npz.h"
 
@@ -52,7 +52,9 @@ struct Profiler::Observer : oneapi::tbb::task_scheduler_observer {
 
 Profiler::Profiler() : t0_(std::chrono::steady_clock::now()) {}
 
-Profiler::~Profiler() { observe_threads(false); }
+Profiler::~Profiler() {
+  observe_threads(false);
+}
 
 double Profiler::now_us() const {
   return std::chrono::duration<double, std::micro>(std::chrono::steady_clock::now() - t0_).count();

@@ -21,7 +21,7 @@ struct CheckpointInfo {
   ModelConfig config;
   std::vector<std::filesystem::path> files;  // safetensors files that hold the weights
   int64_t tensor_count = 0;
-  int64_t weight_bytes = 0;                   // bytes of tensor data on disk
+  int64_t weight_bytes = 0;  // bytes of tensor data on disk
 };
 
 // Validates the whole directory as load_model_dir would (config, index, every header, every

@@ -26,8 +26,8 @@ void layernorm(float* out, const float* x, const float* w, const float* b, int64
                float eps);
 // Mamba-2 gated norm (norm_before_gate = False): g = y ⊙ silu(z); each of G groups of D/G channels
 // is RMS-normalised separately; out[T,D] = w ⊙ normalised. out may alias y.
-void gated_rmsnorm(float* out, const float* y, const float* z, const float* w, int64_t T,
-                   int64_t D, int64_t G, float eps);
+void gated_rmsnorm(float* out, const float* y, const float* z, const float* w, int64_t T, int64_t D,
+                   int64_t G, float eps);
 
 // ---- element-wise (in place allowed: out may equal x) -------------------------------------------
 void gelu_tanh(float* out, const float* x, int64_t n);  // 0.5x(1+tanh(√(2/π)(x+0.044715x³)))
@@ -44,8 +44,8 @@ float sum(const float* x, int64_t n);                  // Σ x in a fixed 8-lane
 float dot(const float* a, const float* b, int64_t n);  // Σ a·b in a fixed 8-lane order
 
 // ---- attention ----------------------------------------------------------------------------------
-// Causal softmax attention with GQA. Queries are the last T of S positions: query t sits at absolute
-// position S-T+t and sees keys 0..S-T+t (prefill: S == T; decode with a cache: T == 1).
+// Causal softmax attention with GQA. Queries are the last T of S positions: query t sits at
+// absolute position S-T+t and sees keys 0..S-T+t (prefill: S == T; decode with a cache: T == 1).
 // Query head h reads KV head h / (H/KV).
 //   out[T, H*hd], q[T, H*hd], k[S, KV*hd], v[S, KV*hd]
 //   pattern (optional, may be null): [H, T, S] softmax probabilities, masked entries exactly 0.
@@ -65,12 +65,11 @@ void rope(float* x, int64_t pos0, int64_t T, int64_t nh, int64_t hd, double thet
 void causal_conv1d(float* out, float* conv_state, const float* x, const float* W, const float* b,
                    int64_t T, int64_t C, int64_t K);
 
-// ---- Mamba-1 selective scan (models.md A.3 steps 6-7 and the D skip, before the gate) ------------
-// state[E,N] in/out (initial state on entry, final on return);
-// y[T,E] = Σ_n s_t[c,n]·C[t,n] + D[c]·u[t,c]
-// u[T,E], delta[T,E] (after softplus), A[E,N] (= -exp(A_log)), B[T,N], C[T,N], D[E]
-// states (optional, may be null): [T,E,N] state after every step.
-// Parallel over channels.
+// ---- Mamba-1 selective scan (models.md A.3 steps 6-7 and the D skip, before the gate)
+// ------------ state[E,N] in/out (initial state on entry, final on return); y[T,E] = Σ_n
+// s_t[c,n]·C[t,n] + D[c]·u[t,c] u[T,E], delta[T,E] (after softplus), A[E,N] (= -exp(A_log)),
+// B[T,N], C[T,N], D[E] states (optional, may be null): [T,E,N] state after every step. Parallel
+// over channels.
 void selective_scan(float* y, float* state, float* states, const float* u, const float* delta,
                     const float* A, const float* B, const float* C, const float* D, int64_t T,
                     int64_t E, int64_t N);
@@ -78,14 +77,15 @@ void selective_scan(float* y, float* state, float* states, const float* u, const
 void selective_step(float* y, float* state, const float* u, const float* delta, const float* A,
                     const float* B, const float* C, const float* D, int64_t E, int64_t N);
 // Mamba-1 hidden attention (models.md A.6) of channel c, without D:
-// alpha[T,T] with alpha[t,s] = Σ_n C[t,n]·exp(A[c,n]·Σ_{k=s+1..t} Δ[k,c])·Δ[s,c]·B[s,n] (s ≤ t), else 0.
+// alpha[T,T] with alpha[t,s] = Σ_n C[t,n]·exp(A[c,n]·Σ_{k=s+1..t} Δ[k,c])·Δ[s,c]·B[s,n] (s ≤ t),
+// else 0.
 void mamba1_hidden_attention(float* alpha, const float* delta, const float* A, const float* B,
                              const float* C, int64_t c, int64_t T, int64_t E, int64_t N);
 
-// ---- Mamba-2 SSD (models.md B.2, B.3) -------------------------------------------------------------
-// Head h reads group g = h*G/H. a[t,h] = dt[t,h]·A[h].
-// state[H,P,N] in/out; y[T,H*P] = SSM output + D[h]·x (before gate and norm).
-// x[T,H*P], dt[T,H] (after softplus/clamp), A[H] (= -exp(A_log)), B[T,G*N], C[T,G*N], D[H].
+// ---- Mamba-2 SSD (models.md B.2, B.3)
+// ------------------------------------------------------------- Head h reads group g = h*G/H.
+// a[t,h] = dt[t,h]·A[h]. state[H,P,N] in/out; y[T,H*P] = SSM output + D[h]·x (before gate and
+// norm). x[T,H*P], dt[T,H] (after softplus/clamp), A[H] (= -exp(A_log)), B[T,G*N], C[T,G*N], D[H].
 // states (optional): [T,H,P,N] state after every step. Chunked algorithm with chunk length Q
 // (any Q >= 1; a last partial chunk is fine).
 void ssd_chunked(float* y, float* state, float* states, const float* x, const float* dt,
@@ -101,18 +101,19 @@ void ssd_step(float* y, float* state, const float* x, const float* dt, const flo
               int64_t N);
 // Mamba-2 hidden attention of head h: M[T,T] = L ∘ (C Bᵀ), L[t,s] = exp(Σ_{k=s+1..t} a[k,h]) for
 // s ≤ t, else 0 (the matrix that multiplies X_s = Δ_s x_s).
-void ssd_hidden_attention(float* M, const float* dt, const float* A, const float* B,
-                          const float* C, int64_t h, int64_t T, int64_t H, int64_t G, int64_t N);
+void ssd_hidden_attention(float* M, const float* dt, const float* A, const float* B, const float* C,
+                          int64_t h, int64_t T, int64_t H, int64_t G, int64_t N);
 
-// ---- MLPs and MoE ---------------------------------------------------------------------------------
-// SwiGLU: out[T,d] = Wd · (silu(Wg x) ⊙ (Wu x)); Wg[I,d], Wu[I,d], Wd[d,I]. scratch is internal.
+// ---- MLPs and MoE
+// --------------------------------------------------------------------------------- SwiGLU:
+// out[T,d] = Wd · (silu(Wg x) ⊙ (Wu x)); Wg[I,d], Wu[I,d], Wd[d,I]. scratch is internal.
 void swiglu_mlp(float* out, const float* x, const float* Wg, const float* Wu, const float* Wd,
                 int64_t T, int64_t d, int64_t I);
 
 // Router: probs[T,E] = softmax(logits[T,E]) per row; idx[T,k] the k largest (ties -> lower index),
 // in descending probability; weight[T,k] = probs at idx, divided by their sum when renormalize.
-void moe_route(float* probs, int32_t* idx, float* weight, const float* logits, int64_t T,
-               int64_t E, int64_t k, bool renormalize);
+void moe_route(float* probs, int32_t* idx, float* weight, const float* logits, int64_t T, int64_t E,
+               int64_t k, bool renormalize);
 
 // out[T,d] = Σ_j weight[t,j] · SwiGLU_{idx[t,j]}(x_t). Expert e has Wg[e][I,d], Wu[e][I,d],
 // Wd[e][d,I] (arrays of E pointers). Tokens are grouped by expert and each expert is one product.

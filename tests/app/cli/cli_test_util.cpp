@@ -29,7 +29,6 @@ std::string shell_quote(const std::string& s) {
   return q + "'";
 }
 
-
 }  // namespace
 
 std::vector<std::string> CliResult::err_lines() const {

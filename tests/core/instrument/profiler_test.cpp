@@ -34,8 +34,8 @@ TEST(Profiler, ForwardPassEmitsLayerKernelAndThreadSpans) {
   EXPECT_TRUE(names.count("forward pass"));
   EXPECT_TRUE(names.count("layer 2 (attention + MLP)"));
   EXPECT_TRUE(names.count("layer 1 (Mamba-1 + MoE)"));
-  for (const char* k : {"attention", "selective_scan", "conv1d", "moe_experts", "in_proj",
-                        "out_proj", "lm_head"})
+  for (const char* k :
+       {"attention", "selective_scan", "conv1d", "moe_experts", "in_proj", "out_proj", "lm_head"})
     EXPECT_TRUE(names.count(k)) << k;
   EXPECT_TRUE(cats.count("thread"));
   // Layer spans nest inside the pass span.

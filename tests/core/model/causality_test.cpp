@@ -37,7 +37,9 @@ TEST(Causality, EveryMixerIsBitwiseCausal) {
   check_causal(dense_jamba);
 }
 
-TEST(Causality, JambaWithMoEIsBitwiseCausal) { check_causal(test::small(Family::Jamba)); }
+TEST(Causality, JambaWithMoEIsBitwiseCausal) {
+  check_causal(test::small(Family::Jamba));
+}
 
 }  // namespace
 }  // namespace seqlens

@@ -235,32 +235,39 @@ ModelConfig llama_from(const Fields& f) {
   return c;
 }
 
-ModelConfig mamba_from(const Fields& f) {
-  // MambaConfig defaults (transformers/models/mamba/configuration_mamba.py). MambaConfig passes no
-  // tie_word_embeddings to PretrainedConfig, so the base default, true, applies.
-  ModelConfig c;
-  c.family = Family::Mamba1;
-  read_common(f, c, 50280, true, 0.1, 0, 0, 0);
-  c.d_model = f.integer("hidden_size", 768);
-  c.d_state = f.integer("state_size", 16);
-  c.n_layers = f.integer("num_hidden_layers", 32);
+// The fields MambaConfig and Mamba2Config share, with the defaults both classes give them.
+void read_ssm_common(const Fields& f, ModelConfig& c, int64_t hidden, int64_t state,
+                     int64_t layers) {
+  c.d_model = f.integer("hidden_size", hidden);
+  c.d_state = f.integer("state_size", state);
+  c.n_layers = f.integer("num_hidden_layers", layers);
   c.norm_eps = f.number("layer_norm_epsilon", 1e-5);
   c.expand = f.integer("expand", 2);
   c.d_conv = f.integer("conv_kernel", 4);
   c.proj_bias = f.boolean("use_bias", false);
   c.conv_bias = f.boolean("use_conv_bias", true);
   c.residual_in_fp32 = f.boolean("residual_in_fp32", true);
-  c.dt_rank = f.rank("time_step_rank", c.d_model);
   c.time_step_min = f.number("time_step_min", 0.001);
   c.time_step_max = f.number("time_step_max", 0.1);
   c.time_step_floor = f.number("time_step_floor", 1e-4);
   c.rescale_prenorm_residual = f.boolean("rescale_prenorm_residual", false);
   f.require_string("hidden_act", "silu", "silu", "the Mamba mixer uses SiLU");
+  c.dt_rank = f.rank("time_step_rank", c.d_model);  // Mamba-2 has none; type-checked there
+  // HF derives intermediate_size = expand * hidden_size.
+  c.d_inner = f.product("expand", c.expand, c.d_model);
+}
+
+ModelConfig mamba_from(const Fields& f) {
+  // MambaConfig defaults (transformers/models/mamba/configuration_mamba.py). MambaConfig passes no
+  // tie_word_embeddings to PretrainedConfig, so the base default, true, applies.
+  ModelConfig c;
+  c.family = Family::Mamba1;
+  read_common(f, c, 50280, true, 0.1, 0, 0, 0);
+  read_ssm_common(f, c, 768, 16, 32);
   f.number("time_step_scale", 1.0);  // init only; type-checked
   f.string("time_step_init_scheme", "random");
-  // HF derives intermediate_size = expand * hidden_size (and saves it); a different stored value
-  // would describe a model we cannot build.
-  c.d_inner = f.product("expand", c.expand, c.d_model);
+  // MambaConfig also saves intermediate_size; a different value would describe a model we cannot
+  // build.
   c.intermediate_size = f.integer("intermediate_size", c.d_inner);
   if (c.intermediate_size != c.d_inner)
     f.fail("intermediate_size", "is " + std::to_string(c.intermediate_size) +
@@ -276,25 +283,11 @@ ModelConfig mamba2_from(const Fields& f) {
   read_common(f, c, 32768, false, 0.1, 1, 0, 2);
   c.ssm_heads = f.integer("num_heads", 128);
   c.ssm_head_dim = f.integer("head_dim", 64);
-  c.d_model = f.integer("hidden_size", 4096);
-  c.d_state = f.integer("state_size", 128);
-  c.n_layers = f.integer("num_hidden_layers", 64);
-  c.norm_eps = f.number("layer_norm_epsilon", 1e-5);
-  c.expand = f.integer("expand", 2);
-  c.d_conv = f.integer("conv_kernel", 4);
+  read_ssm_common(f, c, 4096, 128, 64);
   c.n_groups = f.integer("n_groups", 8);
-  c.proj_bias = f.boolean("use_bias", false);
-  c.conv_bias = f.boolean("use_conv_bias", true);
-  c.residual_in_fp32 = f.boolean("residual_in_fp32", true);
-  c.time_step_min = f.number("time_step_min", 0.001);
-  c.time_step_max = f.number("time_step_max", 0.1);
-  c.time_step_floor = f.number("time_step_floor", 1e-4);
-  c.rescale_prenorm_residual = f.boolean("rescale_prenorm_residual", false);
   c.chunk_size = f.integer("chunk_size", 256);
-  f.require_string("hidden_act", "silu", "silu", "the Mamba-2 mixer uses SiLU");
   // HF's Mamba2 mixer always applies its gated RMSNorm; the flag is carried but not read.
   f.boolean("rms_norm", true);
-  c.dt_rank = f.rank("time_step_rank", c.d_model);  // unused by Mamba-2; type-checked
 
   // time_step_limit: absent -> (0, inf). Python writes [0.0, Infinity]; a null bound means none.
   c.time_step_limit_min = 0.0;
@@ -305,7 +298,6 @@ ModelConfig mamba2_from(const Fields& f) {
     if (!(*lim)[0].is_null()) c.time_step_limit_min = f.number_value("time_step_limit", (*lim)[0]);
     if (!(*lim)[1].is_null()) c.time_step_limit_max = f.number_value("time_step_limit", (*lim)[1]);
   }
-  c.d_inner = f.product("expand", c.expand, c.d_model);
   c.intermediate_size = c.d_inner;
   if (f.product("num_heads", c.ssm_heads, c.ssm_head_dim) != c.d_inner) {
     std::string why = "times head_dim is ";  // built stepwise: GCC 12 -Wrestrict false positive

@@ -136,8 +136,12 @@ void MainWindow::showTrace(std::shared_ptr<const ForwardTrace> trace) {
       d.rows = static_cast<int>(a.shape[0]);
       d.cols = static_cast<int>(a.shape[1]);
       d.values = a.f32;
-      d.title = tr("Layer %1: step size Δ per channel").arg(a.layer);
-      d.x_title = tr("channel");
+      // Mamba-1 has one Δ per channel, Mamba-2 one per head.
+      const bool per_head = c.family == Family::Mamba2;
+      d.title = (per_head ? tr("Layer %1: step size Δ per head")
+                          : tr("Layer %1: step size Δ per channel"))
+                    .arg(a.layer);
+      d.x_title = per_head ? tr("head") : tr("channel");
       d.y_title = tr("token");
       d.scale_title = tr("Δ");
       d.row_labels = labels;

@@ -385,6 +385,25 @@ ModelConfig config_from_hf_json(const json& j, const std::string& source) {
   return c;
 }
 
+// The fields MambaConfig and Mamba2Config share (the writer's half of read_ssm_common).
+static void write_ssm_common(json& j, const ModelConfig& c) {
+  j["hidden_size"] = c.d_model;
+  j["state_size"] = c.d_state;
+  j["num_hidden_layers"] = c.n_layers;
+  j["layer_norm_epsilon"] = c.norm_eps;
+  j["expand"] = c.expand;
+  j["conv_kernel"] = c.d_conv;
+  j["use_bias"] = c.proj_bias;
+  j["use_conv_bias"] = c.conv_bias;
+  j["hidden_act"] = "silu";
+  j["residual_in_fp32"] = c.residual_in_fp32;
+  j["time_step_rank"] = c.dt_rank;
+  j["time_step_min"] = c.time_step_min;
+  j["time_step_max"] = c.time_step_max;
+  j["time_step_floor"] = c.time_step_floor;
+  j["rescale_prenorm_residual"] = c.rescale_prenorm_residual;
+}
+
 json config_to_hf_json(const ModelConfig& c) {
   json j;
   j["model_type"] = family_name(c.family);
@@ -428,48 +447,20 @@ json config_to_hf_json(const ModelConfig& c) {
       break;
     case Family::Mamba1:
       j["architectures"] = {"MambaForCausalLM"};
-      j["hidden_size"] = c.d_model;
-      j["state_size"] = c.d_state;
-      j["num_hidden_layers"] = c.n_layers;
-      j["layer_norm_epsilon"] = c.norm_eps;
-      j["expand"] = c.expand;
-      j["conv_kernel"] = c.d_conv;
+      write_ssm_common(j, c);
       j["intermediate_size"] = c.d_inner;
-      j["use_bias"] = c.proj_bias;
-      j["use_conv_bias"] = c.conv_bias;
-      j["hidden_act"] = "silu";
-      j["residual_in_fp32"] = c.residual_in_fp32;
-      j["time_step_rank"] = c.dt_rank;
       j["time_step_scale"] = 1.0;
-      j["time_step_min"] = c.time_step_min;
-      j["time_step_max"] = c.time_step_max;
       j["time_step_init_scheme"] = "random";
-      j["time_step_floor"] = c.time_step_floor;
-      j["rescale_prenorm_residual"] = c.rescale_prenorm_residual;
       break;
     case Family::Mamba2:
       j["architectures"] = {"Mamba2ForCausalLM"};
       j["num_heads"] = c.ssm_heads;
       j["head_dim"] = c.ssm_head_dim;
-      j["hidden_size"] = c.d_model;
-      j["state_size"] = c.d_state;
-      j["num_hidden_layers"] = c.n_layers;
-      j["layer_norm_epsilon"] = c.norm_eps;
-      j["expand"] = c.expand;
-      j["conv_kernel"] = c.d_conv;
+      write_ssm_common(j, c);
       j["n_groups"] = c.n_groups;
-      j["use_bias"] = c.proj_bias;
-      j["use_conv_bias"] = c.conv_bias;
-      j["hidden_act"] = "silu";
-      j["residual_in_fp32"] = c.residual_in_fp32;
-      j["time_step_rank"] = c.dt_rank;
-      j["time_step_min"] = c.time_step_min;
-      j["time_step_max"] = c.time_step_max;
-      j["time_step_floor"] = c.time_step_floor;
       // An infinite bound is a non-finite double here; nlohmann dumps it as null (read back as
       // "no bound"), save_model_dir writes Python's Infinity as transformers does.
       j["time_step_limit"] = {c.time_step_limit_min, c.time_step_limit_max};
-      j["rescale_prenorm_residual"] = c.rescale_prenorm_residual;
       j["rms_norm"] = true;
       j["chunk_size"] = c.chunk_size;
       break;

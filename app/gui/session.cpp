@@ -46,18 +46,32 @@ void Session::recompute() {
   auto model = model_;
   auto runtime = runtime_;
   RecordRequest request;
-  request.sites = {Site::AttnPattern, Site::SsmDelta, Site::SsmB,       Site::SsmC,
-                   Site::RouterProbs, Site::TopkIdx,  Site::TopkWeight, Site::ResidPost};
+  request.sites = {Site::AttnPattern, Site::SsmDelta,      Site::SsmB,        Site::SsmC,
+                   Site::SsmState,    Site::SsmHiddenAttn, Site::RouterProbs, Site::TopkIdx,
+                   Site::TopkWeight,  Site::ResidPost};
+  request.hidden_channels = hidden_channels_;
+  if (request.hidden_channels.empty()) {
+    // Default: every Mamba-2 head, or the first four Mamba-1 channels.
+    const int64_t n = model->config().family == Family::Mamba2 ? model->config().ssm_heads : 4;
+    for (int64_t i = 0; i < n; ++i) request.hidden_channels.push_back(i);
+  }
   request.budget_bytes = int64_t{256} << 20;
+  request.allow_subsample = true;  // long inputs keep every k-th SSM state
   runner_.submit<std::shared_ptr<const ForwardTrace>>(
       [model, runtime, tokens = std::move(tokens), request](const CancelToken& cancel) {
-        return runtime->execute([&] { return run_traced(*model, tokens, request, &cancel); });
+        return runtime->execute([&] { return run_traced(model, tokens, request, &cancel); });
       },
       [this](std::shared_ptr<const ForwardTrace> t) {
         trace_ = std::move(t);
         emit traceReady(trace_);
       },
       [this](QString message) { emit failed(message); });
+}
+
+void Session::setHiddenChannels(std::vector<int64_t> channels) {
+  if (channels == hidden_channels_) return;
+  hidden_channels_ = std::move(channels);
+  debounce_.start();
 }
 
 void Session::waitForIdle() {

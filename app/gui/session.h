@@ -7,6 +7,7 @@
 #include <QTimer>
 
 #include <memory>
+#include <vector>
 
 #include "app/gui/job_runner.h"
 #include "core/common/runtime.h"
@@ -23,6 +24,8 @@ class Session : public QObject {
   // A preset name or a Hugging Face model directory. Emits modelChanged or failed.
   void openModel(const QString& presetOrDir);
   void setText(const QString& text);
+  // Mamba-1 channels / Mamba-2 heads whose hidden attention to record (empty: a default set).
+  void setHiddenChannels(std::vector<int64_t> channels);
   // Recompute now (skipping the debounce), e.g. for headless runs.
   void recompute();
   // Blocks until the job in flight has delivered (tests and headless use only).
@@ -46,6 +49,7 @@ class Session : public QObject {
   std::shared_ptr<const Model> model_;
   QString model_name_;
   QString text_;
+  std::vector<int64_t> hidden_channels_;
   std::shared_ptr<const ForwardTrace> trace_;
 };
 

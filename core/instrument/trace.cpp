@@ -10,15 +10,23 @@ const RecordedArray* ForwardTrace::find(const std::string& name) const {
   return nullptr;
 }
 
-std::shared_ptr<const ForwardTrace> run_traced(const Model& model, std::vector<int32_t> tokens,
+std::shared_ptr<const ForwardTrace> run_traced(std::shared_ptr<const Model> model_ptr,
+                                               std::vector<int32_t> tokens,
                                                const RecordRequest& request,
                                                const CancelToken* cancel, ProgressFn progress) {
+  const Model& model = *model_ptr;
   auto trace = std::make_shared<ForwardTrace>();
+  trace->model = std::move(model_ptr);
+  trace->hidden_channels = request.hidden_channels;
   trace->config = model.config();
   Recorder recorder(model.config(), static_cast<int64_t>(tokens.size()), request);
   InferenceState state = make_state(model);
   const auto t0 = std::chrono::steady_clock::now();
-  trace->logits = forward(model, tokens, state, {&recorder, cancel, std::move(progress)});
+  ForwardStats stats;
+  ForwardOptions options{&recorder, cancel, std::move(progress)};
+  options.stats = &stats;
+  trace->logits = forward(model, tokens, state, options);
+  trace->peak_bytes = stats.peak_bytes;
   trace->forward_ms =
       std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0).count();
   trace->state_bytes = state.bytes();

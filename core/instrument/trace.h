@@ -21,12 +21,19 @@ struct ForwardTrace {
   std::vector<RecordedArray> arrays;  // recorded sites
   double forward_ms = 0;              // wall time of the forward pass alone
   int64_t state_bytes = 0;            // caches and states after the pass
+  int64_t peak_bytes = 0;             // peak bytes the core allocated during the pass
+  // The weights that produced this trace (for reductions that need parameters, such as the SSM
+  // half-life ln 2 / (Δ·|A|)), and the channels / heads whose hidden attention was recorded.
+  std::shared_ptr<const Model> model;
+  std::vector<int64_t> hidden_channels;
 
   const RecordedArray* find(const std::string& name) const;
 };
 
-// Runs `model` over `tokens` recording `request` (budget checked before running).
-std::shared_ptr<const ForwardTrace> run_traced(const Model& model, std::vector<int32_t> tokens,
+// Runs `model` (kept in the trace) over `tokens` recording `request` (budget checked before
+// running).
+std::shared_ptr<const ForwardTrace> run_traced(std::shared_ptr<const Model> model,
+                                               std::vector<int32_t> tokens,
                                                const RecordRequest& request,
                                                const CancelToken* cancel = nullptr,
                                                ProgressFn progress = {});

@@ -10,7 +10,7 @@
 
 #include "app/gui/job_runner.h"
 #include "app/gui/session.h"
-#include "tests/app/gui/qt_app.h"
+#include "tests/support/qt_app.h"
 
 namespace seqlens::app {
 namespace {

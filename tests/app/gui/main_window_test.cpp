@@ -9,7 +9,7 @@
 #include <qcustomplot.h>
 
 #include "app/gui/main_window.h"
-#include "tests/app/gui/qt_app.h"
+#include "tests/support/qt_app.h"
 #include "widgets/heatmap_view.h"
 
 namespace seqlens::app {

@@ -7,7 +7,7 @@ namespace seqlens::test {
 
 inline QApplication& qt_app() {
   static int argc = 1;
-  static char name[] = "test-app-gui";
+  static char name[] = "seqlens-test";
   static char* argv[] = {name, nullptr};
   static QApplication* app = [] {
     qputenv("QT_QPA_PLATFORM",

@@ -1,0 +1,75 @@
+#include "widgets/plot_style.h"
+
+#include <QPalette>
+
+#include <algorithm>
+
+#include <qcustomplot.h>
+
+namespace seqlens::widgets {
+
+QCPColorGradient viridis() {
+  QCPColorGradient g;
+  g.clearColorStops();
+  g.setColorStopAt(0.0, QColor(68, 1, 84));
+  g.setColorStopAt(0.25, QColor(59, 82, 139));
+  g.setColorStopAt(0.5, QColor(33, 145, 140));
+  g.setColorStopAt(0.75, QColor(94, 201, 98));
+  g.setColorStopAt(1.0, QColor(253, 231, 37));
+  return g;
+}
+
+QCPColorGradient diverging() {
+  QCPColorGradient g;
+  g.clearColorStops();
+  g.setColorStopAt(0.0, QColor(5, 48, 97));
+  g.setColorStopAt(0.25, QColor(67, 147, 195));
+  g.setColorStopAt(0.5, QColor(247, 247, 247));
+  g.setColorStopAt(0.75, QColor(214, 96, 77));
+  g.setColorStopAt(1.0, QColor(103, 0, 31));
+  return g;
+}
+
+void apply_palette(QCustomPlot* plot) {
+  const QPalette p = plot->palette();
+  const QColor text = p.color(QPalette::Text);
+  const QColor base = p.color(QPalette::Base);
+  plot->setBackground(base);
+  QColor grid = text;
+  grid.setAlpha(40);
+  auto style_axis = [&](QCPAxis* a) {
+    a->setBasePen(QPen(text));
+    a->setTickPen(QPen(text));
+    a->setSubTickPen(QPen(text));
+    a->setTickLabelColor(text);
+    a->setLabelColor(text);
+    a->grid()->setPen(QPen(grid, 0, Qt::DotLine));
+  };
+  for (QCPAxisRect* r : plot->axisRects())
+    for (QCPAxis* a : r->axes()) style_axis(a);
+  for (int i = 0; i < plot->plotLayout()->elementCount(); ++i) {
+    QCPLayoutElement* e = plot->plotLayout()->elementAt(i);
+    if (auto* t = qobject_cast<QCPTextElement*>(e)) t->setTextColor(text);
+    if (auto* s = qobject_cast<QCPColorScale*>(e)) style_axis(s->axis());
+  }
+  // Elements nested in sub-layouts (titles above axis rects, colour scales beside them).
+  for (QCPLayoutElement* e : plot->plotLayout()->elements(true)) {
+    if (auto* t = qobject_cast<QCPTextElement*>(e)) t->setTextColor(text);
+    if (auto* s = qobject_cast<QCPColorScale*>(e)) style_axis(s->axis());
+    if (auto* l = qobject_cast<QCPLegend*>(e)) {
+      l->setBrush(base);
+      l->setTextColor(text);
+      l->setBorderPen(QPen(grid));
+    }
+  }
+  plot->replot(QCustomPlot::rpQueuedReplot);
+}
+
+QSharedPointer<QCPAxisTickerText> token_ticker(const QStringList& labels, int max_ticks) {
+  QSharedPointer<QCPAxisTickerText> t(new QCPAxisTickerText);
+  const qsizetype step = std::max<qsizetype>(1, (labels.size() + max_ticks - 1) / max_ticks);
+  for (qsizetype i = 0; i < labels.size(); i += step) t->addTick(double(i), labels[i]);
+  return t;
+}
+
+}  // namespace seqlens::widgets

@@ -1,0 +1,25 @@
+// Shared look of every chart: colour maps, palette following (dark mode), token tick labels.
+#pragma once
+
+#include <QSharedPointer>
+#include <QStringList>
+
+class QCustomPlot;
+class QCPColorGradient;
+class QCPAxisTickerText;
+
+namespace seqlens::widgets {
+
+// Viridis: perceptually uniform, colour-blind safe, readable in grey. For magnitudes.
+QCPColorGradient viridis();
+// Blue–white–red (ColorBrewer RdBu, colour-blind safe): for signed values centred on zero.
+QCPColorGradient diverging();
+
+// Re-colours every axis, legend, title and background of `plot` from the widget palette,
+// so dark palettes work; call from changeEvent(QEvent::PaletteChange) and after building.
+void apply_palette(QCustomPlot* plot);
+
+// Tick labels for a token axis, thinned to at most `max_ticks` labels.
+QSharedPointer<QCPAxisTickerText> token_ticker(const QStringList& labels, int max_ticks = 40);
+
+}  // namespace seqlens::widgets

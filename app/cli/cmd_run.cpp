@@ -12,12 +12,12 @@
 #include "app/cli/commands.h"
 #include "app/cli/model_source.h"
 #include "app/cli/resources.h"
-#include "app/cli/run_export.h"
 #include "app/cli/token_input.h"
 #include "core/common/error.h"
 #include "core/common/runtime.h"
 #include "core/instrument/profiler.h"
 #include "core/instrument/recorder.h"
+#include "core/io/trace_export.h"
 #include "core/model/param_spec.h"
 
 namespace seqlens::cli {
@@ -97,77 +97,22 @@ void check_channels(const std::vector<int64_t>& channels, const ModelConfig& c) 
   }
 }
 
-Json layer_map_json(const ModelConfig& c) {
-  Json j = Json::array();
-  for (const LayerKind& k : c.layer_map()) {
-    j.push_back({{"mixer", mixer_name(k.mixer)}, {"ffn", ffn_name(k.ffn)}});
-  }
-  return j;
-}
-
-// The arrays of one run in export order (tokens, logits, then the recording in recording
-// order) and their sidecar entries.
-struct Exported {
-  std::vector<NpyArray> arrays;
-  Json docs = Json::array();
-  int64_t time_stride = 1;  // largest SSM state subsampling stride, 1 when none
-};
-
-Exported export_arrays(const ModelConfig& c, const std::vector<int32_t>& tokens, Tensor logits,
-                       std::vector<RecordedArray> recorded, const RecordRequest& request) {
-  Exported e;
-  const int64_t T = static_cast<int64_t>(tokens.size());
-  e.arrays.push_back(npy_i32("tokens", {T}, tokens.data()));
-  e.docs.push_back(describe_tokens(T));
-  const int64_t V = logits.shape.size() == 2 ? logits.shape[1] : c.vocab_size;
-  e.arrays.push_back(npy_f32("logits", {T, V}, logits.ptr()));
-  e.docs.push_back(describe_logits(T, V));
-  std::vector<float>().swap(logits.data);
-
-  const std::vector<LayerKind> map = c.layer_map();
-  for (const RecordedArray& r : recorded) {
-    const MixerKind mixer = r.layer >= 0 && r.layer < static_cast<int64_t>(map.size())
-                                ? map[static_cast<size_t>(r.layer)].mixer
-                                : MixerKind::Attention;
-    Json d = describe_array(r.name, r.site, r.layer, r.shape, is_int32(r), mixer);
-    if (r.time_stride > 1) {
-      d["time_stride"] = r.time_stride;
-      d["meaning"] = d["meaning"].get<std::string>() + "; kept every " +
-                     std::to_string(r.time_stride) + "-th step (row i is step i·time_stride)";
-      e.time_stride = std::max(e.time_stride, r.time_stride);
-    }
-    if (r.site == Site::SsmHiddenAttn) d["channels"] = request.hidden_channels;
-    e.docs.push_back(std::move(d));
-  }
-  for (NpyArray& a : to_npy(std::move(recorded))) e.arrays.push_back(std::move(a));
-  return e;
-}
-
 Json run_sidecar(const ModelSource& src, const RunOptions& o, const RecordRequest& request,
                  int64_t T, int threads, double forward_ms, const ForwardStats& stats,
                  int64_t time_stride, Json docs) {
-  const ModelConfig& c = src.config;
-  Json side;
-  side["format"] = "seqlens-run/1";
+  Json side = trace_sidecar(src.config, T, forward_ms, stats.peak_bytes, time_stride, Json());
+  side.erase("arrays");
   side["model"] = src.spec;
   side["source"] = src.is_preset ? "preset" : "directory";
-  side["family"] = family_name(c.family);
   if (src.is_preset) {
     side["preset"] = src.spec;
     side["seed"] = src.seed;
   }
-  side["vocab_size"] = c.vocab_size;
-  side["n_layers"] = c.n_layers;
-  side["layer_map"] = layer_map_json(c);
-  side["tokens"] = T;
   side["input"] = o.input.describe();
   if (o.input.has_text()) side["text"] = o.input.text;
   side["tokenizer"] = uses_byte_tokenizer(src) ? "byte" : "none";
   side["threads"] = threads;
-  side["forward_ms"] = forward_ms;
-  side["peak_working_bytes"] = stats.peak_bytes;
   if (o.chunk > 0) side["stream_chunk"] = o.chunk;
-  if (time_stride > 1) side["time_stride"] = time_stride;
   Json sites = Json::array();
   for (Site s : request.sites) sites.push_back(site_name(s));
   side["record"] = {{"sites", sites},
@@ -181,7 +126,8 @@ Json run_sidecar(const ModelSource& src, const RunOptions& o, const RecordReques
 
 int run_run(RunOptions& o) {
   const std::filesystem::path out = o.out;
-  sidecar_path(out);  // validates the name before any work
+  if (out.extension() != ".npz" || out.stem().empty())  // checked before any work
+    throw UsageError("--out must name a .npz file, got '" + out.string() + "'");
   if (!o.profile.empty() && (std::filesystem::path(o.profile) == out ||
                              std::filesystem::path(o.profile) == sidecar_path(out)))
     throw UsageError("--profile must name another file than the .npz and its .json sidecar");
@@ -246,7 +192,8 @@ int run_run(RunOptions& o) {
   progress.clear();
   throw_if_cancelled(interrupt.token());
 
-  Exported exported = export_arrays(c, tokens, std::move(logits), recorder.take(), request);
+  TraceExport exported =
+      export_arrays(c, tokens, std::move(logits), recorder.take(), request.hidden_channels);
   const Json side = run_sidecar(src, o, request, T, runtime.threads(), forward_ms, stats,
                                 exported.time_stride, std::move(exported.docs));
   const std::vector<NpyArray>& arrays = exported.arrays;

@@ -63,28 +63,4 @@ std::string token_label(const ModelSource& source, int32_t id) {
   return "#" + std::to_string(id);
 }
 
-const char* mixer_name(MixerKind k) {
-  switch (k) {
-    case MixerKind::Attention:
-      return "attention";
-    case MixerKind::Mamba1:
-      return "mamba1";
-    case MixerKind::Mamba2:
-      return "mamba2";
-  }
-  return "?";
-}
-
-const char* ffn_name(FfnKind k) {
-  switch (k) {
-    case FfnKind::None:
-      return "none";
-    case FfnKind::Dense:
-      return "dense";
-    case FfnKind::MoE:
-      return "moe";
-  }
-  return "?";
-}
-
 }  // namespace seqlens::cli

@@ -38,8 +38,4 @@ bool uses_byte_tokenizer(const ModelSource& source);
 // Axis label of one token: the byte tokenizer's label, or "#id".
 std::string token_label(const ModelSource& source, int32_t id);
 
-// "attention", "mamba1", "mamba2" / "none", "dense", "moe".
-const char* mixer_name(MixerKind k);
-const char* ffn_name(FfnKind k);
-
 }  // namespace seqlens::cli

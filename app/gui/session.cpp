@@ -4,13 +4,27 @@
 #include <QThread>
 
 #include <algorithm>
-#include <filesystem>
 
+#include "core/common/error.h"
 #include "core/io/checkpoint.h"
+#include "core/model/param_spec.h"
 #include "core/model/presets.h"
 #include "core/model/tokenizer.h"
 
 namespace seqlens::app {
+
+namespace {
+
+// The compare view's three architectures: a Transformer, a Mamba (Mamba-1, the mixer Jamba
+// uses) and the Jamba hybrid, all at the presets' width.
+constexpr const char* kComparePresets[3] = {"llama-tiny", "mamba1-tiny", "jamba-tiny"};
+
+struct Built {
+  std::shared_ptr<const Model> model;  // set when the job built a new model
+  std::shared_ptr<const ForwardTrace> trace;
+};
+
+}  // namespace
 
 Session::Session(QObject* parent) : QObject(parent) {
   // Leave one core to the GUI thread when there is more than one.
@@ -23,8 +37,17 @@ Session::Session(QObject* parent) : QObject(parent) {
 void Session::openModel(const QString& presetOrDir) {
   try {
     const std::string name = presetOrDir.toStdString();
-    model_ =
-        std::make_shared<const Model>(is_preset(name) ? make_preset(name) : load_model_dir(name));
+    if (is_preset(name)) {
+      model_ = std::make_shared<const Model>(make_preset(name));
+      seed_ = preset_seed(name);
+      loaded_ = false;
+    } else {
+      model_ = std::make_shared<const Model>(load_model_dir(name));
+      seed_ = 0;
+      loaded_ = true;
+    }
+    config_ = model_->config();
+    pending_.reset();
     model_name_ = presetOrDir;
     emit modelChanged();
     recompute();
@@ -33,39 +56,37 @@ void Session::openModel(const QString& presetOrDir) {
   }
 }
 
-void Session::setText(const QString& text) {
-  text_ = text;
+void Session::setConfig(const ModelConfig& config, uint64_t seed) {
+  try {
+    validate(config);
+    // Refuse from the parameter count, before any allocation.
+    const int64_t bytes = count_params(config).total * int64_t{4};
+    if (bytes > kMaxModelBytes)
+      throw Error(ErrorKind::InvalidArgument, "this model would need " +
+                                                  std::to_string(bytes >> 20) +
+                                                  " MiB of weights; the limit is " +
+                                                  std::to_string(kMaxModelBytes >> 20) + " MiB");
+  } catch (const std::exception& e) {
+    emit failed(QString::fromUtf8(e.what()));
+    return;
+  }
+  config_ = config;
+  seed_ = seed;
+  loaded_ = false;
+  pending_ = config;
+  model_name_ = tr("custom %1").arg(QString::fromLatin1(family_name(config.family)));
+  emit modelChanged();
   debounce_.start();
 }
 
-void Session::recompute() {
-  debounce_.stop();
-  if (!model_) return;
-  std::vector<int32_t> tokens = ByteTokenizer::encode(text_.toStdString());
-  if (tokens.empty()) tokens.push_back(ByteTokenizer::kBos);
-  auto model = model_;
-  auto runtime = runtime_;
-  RecordRequest request;
-  request.sites = {Site::AttnPattern, Site::SsmDelta,      Site::SsmB,        Site::SsmC,
-                   Site::SsmState,    Site::SsmHiddenAttn, Site::RouterProbs, Site::TopkIdx,
-                   Site::TopkWeight,  Site::ResidPost};
-  request.hidden_channels = hidden_channels_;
-  if (request.hidden_channels.empty()) {
-    // Default: every Mamba-2 head, or the first four Mamba-1 channels.
-    const int64_t n = model->config().family == Family::Mamba2 ? model->config().ssm_heads : 4;
-    for (int64_t i = 0; i < n; ++i) request.hidden_channels.push_back(i);
-  }
-  request.budget_bytes = int64_t{256} << 20;
-  request.allow_subsample = true;  // long inputs keep every k-th SSM state
-  runner_.submit<std::shared_ptr<const ForwardTrace>>(
-      [model, runtime, tokens = std::move(tokens), request](const CancelToken& cancel) {
-        return runtime->execute([&] { return run_traced(model, tokens, request, &cancel); });
-      },
-      [this](std::shared_ptr<const ForwardTrace> t) {
-        trace_ = std::move(t);
-        emit traceReady(trace_);
-      },
-      [this](QString message) { emit failed(message); });
+void Session::reseed(uint64_t seed) {
+  if (loaded_) return;
+  setConfig(config_, seed);
+}
+
+void Session::setText(const QString& text) {
+  text_ = text;
+  debounce_.start();
 }
 
 void Session::setHiddenChannels(std::vector<int64_t> channels) {
@@ -74,9 +95,101 @@ void Session::setHiddenChannels(std::vector<int64_t> channels) {
   debounce_.start();
 }
 
+void Session::setCompareEnabled(bool on) {
+  if (on == compare_enabled_) return;
+  compare_enabled_ = on;
+  if (on) recomputeCompare(tokens());
+}
+
+std::vector<int32_t> Session::tokens() const {
+  std::vector<int32_t> tokens = ByteTokenizer::encode(text_.toStdString());
+  if (tokens.empty()) tokens.push_back(ByteTokenizer::kBos);
+  return tokens;
+}
+
+RecordRequest Session::request(const ModelConfig& c) const {
+  RecordRequest r;
+  r.sites = {Site::AttnPattern, Site::SsmDelta,      Site::SsmB,        Site::SsmC,
+             Site::SsmState,    Site::SsmHiddenAttn, Site::RouterProbs, Site::TopkIdx,
+             Site::TopkWeight,  Site::ResidPost};
+  r.hidden_channels = hidden_channels_;
+  if (r.hidden_channels.empty()) {
+    // Default: every Mamba-2 head, or the first four Mamba-1 channels.
+    const int64_t n = c.family == Family::Mamba2 ? c.ssm_heads : 4;
+    for (int64_t i = 0; i < n; ++i) r.hidden_channels.push_back(i);
+  }
+  r.budget_bytes = int64_t{256} << 20;
+  r.allow_subsample = true;  // long inputs keep every k-th SSM state
+  return r;
+}
+
+void Session::recompute() {
+  debounce_.stop();
+  if (!model_ && !pending_) return;
+  std::vector<int32_t> tokens = this->tokens();
+  auto model = model_;
+  auto pending = pending_;
+  const uint64_t seed = seed_;
+  auto runtime = runtime_;
+  const RecordRequest request = this->request(pending ? *pending : model_->config());
+  runner_.submit<Built>(
+      Lane::Trace,
+      [model, pending, seed, runtime, tokens, request](JobContext& ctx) {
+        Built b;
+        auto current = model;
+        if (pending) {
+          b.model = std::make_shared<const Model>(
+              runtime->execute([&] { return init_model(*pending, seed); }));
+          current = b.model;
+        }
+        throw_if_cancelled(&ctx.cancel);
+        b.trace = runtime->execute(
+            [&] { return run_traced(current, tokens, request, &ctx.cancel, ctx.progress); });
+        return b;
+      },
+      [this](Built b) {
+        if (b.model) {
+          model_ = std::move(b.model);
+          pending_.reset();
+        }
+        trace_ = std::move(b.trace);
+        emit traceReady(trace_);
+      },
+      [this](QString message) { emit failed(message); });
+  if (compare_enabled_) recomputeCompare(tokens);
+}
+
+void Session::recomputeCompare(const std::vector<int32_t>& tokens) {
+  for (int i = 0; i < 3; ++i)
+    if (!compare_models_[i])
+      compare_models_[i] = std::make_shared<const Model>(make_preset(kComparePresets[i]));
+  auto models = compare_models_;
+  auto runtime = runtime_;
+  RecordRequest r = request(models[1]->config());
+  runner_.submit<CompareTraces>(
+      Lane::Compare,
+      [models, runtime, tokens, r](JobContext& ctx) {
+        CompareTraces out;
+        for (int i = 0; i < 3; ++i) {
+          out.traces[i] =
+              runtime->execute([&] { return run_traced(models[i], tokens, r, &ctx.cancel); });
+          if (ctx.progress) ctx.progress((i + 1) / 3.0);
+        }
+        return out;
+      },
+      [this](CompareTraces c) {
+        compare_ = std::move(c);
+        emit compareReady();
+      },
+      [this](QString message) { emit failed(message); });
+}
+
 void Session::waitForIdle() {
-  runner_.wait();
-  QCoreApplication::processEvents();
+  // Deliveries are queued: wait for the workers, then let their results arrive.
+  do {
+    runner_.wait();
+    QCoreApplication::processEvents();
+  } while (runner_.busy());
 }
 
 }  // namespace seqlens::app

@@ -1,4 +1,4 @@
-// The session owns the current model, the input and the latest trace. Every change schedules a
+// The session owns the current model, the input and the latest traces. Every change schedules a
 // recomputation through the one JobRunner (debounced); results arrive as immutable snapshots.
 #pragma once
 
@@ -6,7 +6,9 @@
 #include <QString>
 #include <QTimer>
 
+#include <array>
 #include <memory>
+#include <optional>
 #include <vector>
 
 #include "app/gui/job_runner.h"
@@ -16,6 +18,11 @@
 
 namespace seqlens::app {
 
+// The three architectures of the compare view, run on the same input.
+struct CompareTraces {
+  std::array<std::shared_ptr<const ForwardTrace>, 3> traces;  // Transformer, Mamba, hybrid
+};
+
 class Session : public QObject {
   Q_OBJECT
  public:
@@ -23,34 +30,61 @@ class Session : public QObject {
 
   // A preset name or a Hugging Face model directory. Emits modelChanged or failed.
   void openModel(const QString& presetOrDir);
+  // A model built from `config` and initialised from `seed` (the model panel's edits). The
+  // config is validated here; the weights are built on the worker. Emits failed on bad values.
+  void setConfig(const ModelConfig& config, uint64_t seed);
+  // Re-initialises the current (built, not loaded) model from another seed.
+  void reseed(uint64_t seed);
   void setText(const QString& text);
   // Mamba-1 channels / Mamba-2 heads whose hidden attention to record (empty: a default set).
   void setHiddenChannels(std::vector<int64_t> channels);
+  // Also run the three compare architectures on every input change.
+  void setCompareEnabled(bool on);
   // Recompute now (skipping the debounce), e.g. for headless runs.
   void recompute();
-  // Blocks until the job in flight has delivered (tests and headless use only).
+  // Blocks until the jobs in flight have delivered (tests and headless use only).
   void waitForIdle();
 
   std::shared_ptr<const Model> model() const { return model_; }
+  const ModelConfig& config() const { return config_; }
+  uint64_t seed() const { return seed_; }
+  bool isLoaded() const { return loaded_; }  // from a directory: not re-seedable
   QString modelName() const { return model_name_; }
   QString text() const { return text_; }
+  std::vector<int32_t> tokens() const;
   std::shared_ptr<const ForwardTrace> trace() const { return trace_; }
+  const CompareTraces& compare() const { return compare_; }
   JobRunner& runner() { return runner_; }
+  const std::shared_ptr<Runtime>& runtime() const { return runtime_; }
+
+  // Largest parameter bytes the app builds from a config (refused before allocating).
+  static constexpr int64_t kMaxModelBytes = int64_t{3} << 30;
 
  signals:
   void modelChanged();
   void traceReady(std::shared_ptr<const seqlens::ForwardTrace> trace);
+  void compareReady();
   void failed(const QString& message);
 
  private:
+  void recomputeCompare(const std::vector<int32_t>& tokens);
+  RecordRequest request(const ModelConfig& c) const;
+
   JobRunner runner_;
   QTimer debounce_;
   std::shared_ptr<Runtime> runtime_;
   std::shared_ptr<const Model> model_;
+  std::optional<ModelConfig> pending_;  // config edit not yet built into model_
+  ModelConfig config_;
+  uint64_t seed_ = 0;
+  bool loaded_ = false;
   QString model_name_;
   QString text_;
   std::vector<int64_t> hidden_channels_;
   std::shared_ptr<const ForwardTrace> trace_;
+  bool compare_enabled_ = false;
+  std::array<std::shared_ptr<const Model>, 3> compare_models_;
+  CompareTraces compare_;
 };
 
 }  // namespace seqlens::app

@@ -162,4 +162,28 @@ void validate(const ModelConfig& c) {
   }
 }
 
+const char* mixer_name(MixerKind k) {
+  switch (k) {
+    case MixerKind::Attention:
+      return "attention";
+    case MixerKind::Mamba1:
+      return "mamba1";
+    case MixerKind::Mamba2:
+      return "mamba2";
+  }
+  return "?";
+}
+
+const char* ffn_name(FfnKind k) {
+  switch (k) {
+    case FfnKind::None:
+      return "none";
+    case FfnKind::Dense:
+      return "dense";
+    case FfnKind::MoE:
+      return "moe";
+  }
+  return "?";
+}
+
 }  // namespace seqlens

@@ -20,6 +20,9 @@ const char* family_name(Family f);  // "gpt2", "llama", "mamba", "mamba2", "jamb
 
 enum class MixerKind { Attention, Mamba1, Mamba2 };
 enum class FfnKind { None, Dense, MoE };
+// "attention", "mamba1", "mamba2" / "none", "dense", "moe" (names in exports, not prose).
+const char* mixer_name(MixerKind k);
+const char* ffn_name(FfnKind k);
 
 struct LayerKind {
   MixerKind mixer;

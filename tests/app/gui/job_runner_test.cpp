@@ -5,6 +5,7 @@
 #include <QSignalSpy>
 #include <QTest>
 
+#include <algorithm>
 #include <atomic>
 #include <thread>
 
@@ -32,7 +33,10 @@ TEST(JobRunner, LatestRequestWinsAndStaleJobsAreCancelled) {
   std::atomic<int> cancelled{0};
   for (int i = 0; i < 5; ++i) {
     runner.submit<int>(
-        [i, &cancelled](const CancelToken& t) { return i < 4 ? slow_job(t, i, &cancelled) : i; },
+        Lane::Trace,
+        [i, &cancelled](JobContext& ctx) {
+          return i < 4 ? slow_job(ctx.cancel, i, &cancelled) : i;
+        },
         [&delivered](int v) { delivered.push_back(v); });
   }
   QSignalSpy idle(&runner, &JobRunner::busyChanged);
@@ -47,9 +51,55 @@ TEST(JobRunner, FailuresAreReportedOnTheGuiThread) {
   test::qt_app();
   JobRunner runner;
   QString message;
-  runner.submit<int>([](const CancelToken&) -> int { throw std::runtime_error("boom"); },
-                     [](int) {}, [&message](QString m) { message = m; });
+  runner.submit<int>(
+      Lane::Trace, [](JobContext&) -> int { throw std::runtime_error("boom"); }, [](int) {},
+      [&message](QString m) { message = m; });
   QTRY_COMPARE_WITH_TIMEOUT(message, QString("boom"), 5000);
+}
+
+TEST(JobRunner, LanesDoNotCancelEachOther) {
+  test::qt_app();
+  JobRunner runner;
+  std::vector<int> delivered;
+  runner.submit<int>(
+      Lane::Scaling, [](JobContext& ctx) { return ctx.cancel.cancelled() ? -1 : 7; },
+      [&delivered](int v) { delivered.push_back(v); });
+  runner.submit<int>(
+      Lane::Trace, [](JobContext&) { return 1; }, [&delivered](int v) { delivered.push_back(v); });
+  QTRY_COMPARE_WITH_TIMEOUT(delivered.size(), size_t{2}, 5000);
+  std::sort(delivered.begin(), delivered.end());
+  EXPECT_EQ(delivered, (std::vector<int>{1, 7}));
+}
+
+TEST(JobRunner, ProgressAndPartialResultsOfStaleJobsAreDropped) {
+  test::qt_app();
+  JobRunner runner;
+  std::vector<int> partial;
+  QSignalSpy progress(&runner, &JobRunner::progress);
+  std::atomic<bool> release{false};
+  // Job 1 posts a partial result only after job 2 has been submitted: it must be dropped.
+  runner.submit<int>(
+      Lane::Scaling,
+      [&release, &partial](JobContext& ctx) {
+        while (!release.load()) std::this_thread::sleep_for(std::chrono::milliseconds(1));
+        ctx.post([&partial] { partial.push_back(1); });
+        return 1;
+      },
+      [](int) {});
+  runner.submit<int>(
+      Lane::Scaling,
+      [&partial](JobContext& ctx) {
+        ctx.progress(0.5);
+        ctx.post([&partial] { partial.push_back(2); });
+        return 2;
+      },
+      [](int) {});
+  release = true;
+  runner.wait();
+  QTRY_VERIFY_WITH_TIMEOUT(!runner.busy(), 5000);
+  EXPECT_EQ(partial, std::vector<int>{2});
+  ASSERT_EQ(progress.count(), 1);
+  EXPECT_DOUBLE_EQ(progress.at(0).at(1).toDouble(), 0.5);
 }
 
 TEST(Session, BurstOfEditsDeliversOnlyTheLastInput) {

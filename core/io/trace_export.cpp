@@ -1,11 +1,11 @@
-#include "app/cli/run_export.h"
+#include "core/io/trace_export.h"
 
+#include <algorithm>
 #include <cstring>
 
-#include "app/cli/cli.h"
 #include "core/common/error.h"
 
-namespace seqlens::cli {
+namespace seqlens {
 
 namespace fs = std::filesystem;
 
@@ -164,11 +164,76 @@ std::vector<NpyArray> to_npy(std::vector<RecordedArray>&& recorded) {
 
 fs::path sidecar_path(const fs::path& npz) {
   if (npz.extension() != ".npz" || npz.stem().empty()) {
-    throw UsageError("--out must name a .npz file, got '" + npz.string() + "'");
+    throw Error(ErrorKind::InvalidArgument,
+                "a trace export must name a .npz file, got '" + npz.string() + "'");
   }
   fs::path json_path = npz;
   json_path.replace_extension(".json");
   return json_path;
+}
+
+TraceExport export_arrays(const ModelConfig& c, const std::vector<int32_t>& tokens, Tensor logits,
+                          std::vector<RecordedArray> recorded,
+                          const std::vector<int64_t>& hidden_channels) {
+  TraceExport e;
+  const int64_t T = static_cast<int64_t>(tokens.size());
+  e.arrays.push_back(npy_i32("tokens", {T}, tokens.data()));
+  e.docs.push_back(describe_tokens(T));
+  const int64_t V = logits.shape.size() == 2 ? logits.shape[1] : c.vocab_size;
+  e.arrays.push_back(npy_f32("logits", {T, V}, logits.ptr()));
+  e.docs.push_back(describe_logits(T, V));
+  std::vector<float>().swap(logits.data);
+
+  const std::vector<LayerKind> map = c.layer_map();
+  for (const RecordedArray& r : recorded) {
+    const MixerKind mixer = r.layer >= 0 && r.layer < static_cast<int64_t>(map.size())
+                                ? map[static_cast<size_t>(r.layer)].mixer
+                                : MixerKind::Attention;
+    Json d = describe_array(r.name, r.site, r.layer, r.shape, is_int32(r), mixer);
+    if (r.time_stride > 1) {
+      d["time_stride"] = r.time_stride;
+      d["meaning"] = d["meaning"].get<std::string>() + "; kept every " +
+                     std::to_string(r.time_stride) + "-th step (row i is step i·time_stride)";
+      e.time_stride = std::max(e.time_stride, r.time_stride);
+    }
+    if (r.site == Site::SsmHiddenAttn) d["channels"] = hidden_channels;
+    e.docs.push_back(std::move(d));
+  }
+  for (NpyArray& a : to_npy(std::move(recorded))) e.arrays.push_back(std::move(a));
+  return e;
+}
+
+Json trace_sidecar(const ModelConfig& c, int64_t T, double forward_ms, int64_t peak_bytes,
+                   int64_t time_stride, Json docs) {
+  Json side;
+  side["format"] = "seqlens-run/1";
+  side["family"] = family_name(c.family);
+  side["vocab_size"] = c.vocab_size;
+  side["n_layers"] = c.n_layers;
+  Json layers = Json::array();
+  for (const LayerKind& k : c.layer_map())
+    layers.push_back({{"mixer", mixer_name(k.mixer)}, {"ffn", ffn_name(k.ffn)}});
+  side["layer_map"] = std::move(layers);
+  side["tokens"] = T;
+  side["forward_ms"] = forward_ms;
+  side["peak_working_bytes"] = peak_bytes;
+  if (time_stride > 1) side["time_stride"] = time_stride;
+  side["arrays"] = std::move(docs);
+  return side;
+}
+
+void write_trace(const ForwardTrace& trace, const fs::path& npz, const Json& extra,
+                 const CancelToken* cancel) {
+  sidecar_path(npz);  // validates the name before copying anything
+  TraceExport e =
+      export_arrays(trace.config, trace.tokens, trace.logits, trace.arrays, trace.hidden_channels);
+  Json side = trace_sidecar(trace.config, static_cast<int64_t>(trace.tokens.size()),
+                            trace.forward_ms, trace.peak_bytes, e.time_stride, std::move(e.docs));
+  Json arrays = std::move(side["arrays"]);
+  side.erase("arrays");
+  for (const auto& [key, value] : extra.items()) side[key] = value;
+  side["arrays"] = std::move(arrays);  // last, after the run's description
+  write_run_outputs(npz, e.arrays, side, cancel);
 }
 
 void write_run_outputs(const fs::path& npz, const std::vector<NpyArray>& arrays,
@@ -185,4 +250,4 @@ void write_run_outputs(const fs::path& npz, const std::vector<NpyArray>& arrays,
   }
 }
 
-}  // namespace seqlens::cli
+}  // namespace seqlens

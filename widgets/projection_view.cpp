@@ -25,7 +25,7 @@ QColor model_colour(size_t i, bool dark) {
 QCPScatterStyle::ScatterShape model_shape(size_t i) {
   static const QCPScatterStyle::ScatterShape s[] = {
       QCPScatterStyle::ssDisc, QCPScatterStyle::ssSquare, QCPScatterStyle::ssDiamond,
-      QCPScatterStyle::ssTriangle, QCPScatterStyle::ssCrossCircle};
+      QCPScatterStyle::ssTriangle, QCPScatterStyle::ssTriangleInverted};
   return s[i % 5];
 }
 
@@ -255,8 +255,9 @@ void ProjectionView::applyPalette() {
   small.setPointSizeF(small.pointSizeF() * 0.85);
   budget_label_->setFont(small);
   window_label_->setFont(small);
-  const QColor tot = dark ? QColor(86, 180, 233).lighter(110) : QColor(86, 180, 233);
-  const QColor act = dark ? QColor(230, 159, 0).lighter(120) : QColor(213, 94, 0);
+  // One hue: muted for what is stored, strong for the part a token uses (either background).
+  const QColor tot = dark ? QColor(52, 100, 130) : QColor(150, 205, 240);
+  const QColor act = dark ? QColor(86, 180, 233) : QColor(0, 114, 178);
   total_->setPen(QPen(tot.darker(130)));
   total_->setBrush(tot);
   active_->setPen(QPen(act.darker(130)));

@@ -142,12 +142,16 @@ void RoutingView::buildMessage(const QString& text) {
   markers_.clear();
   load_bars_ = load_chosen_ = token_entropy_ = layer_entropy_ = layer_selected_ = nullptr;
   ideal_line_ = max_entropy_line_ = layer_max_line_ = cursor_line_ = nullptr;
-  ideal_text_ = nullptr;
+  ideal_text_ = max_entropy_text_ = nullptr;
   cursor_column_ = nullptr;
   cursor_cells_.clear();
   subtitle_ = nullptr;
   title_ = new QCPTextElement(plot_, text, QFont(font().family(), font().pointSize() + 1));
-  plot_->plotLayout()->addElement(0, 0, title_);
+  // Centred vertically between two insets, the one layout element that grows freely.
+  plot_->plotLayout()->addElement(0, 0, new QCPLayoutInset);
+  plot_->plotLayout()->addElement(1, 0, title_);
+  plot_->plotLayout()->addElement(2, 0, new QCPLayoutInset);
+  plot_->plotLayout()->setRowStretchFactors({1.0, 0.001, 1.2});
   applyPalette();
   plot_->replot(QCustomPlot::rpQueuedReplot);
 }
@@ -296,6 +300,15 @@ void RoutingView::buildCharts() {
   place_in(max_entropy_line_, token_rect_);
   max_entropy_line_->point1->setCoords(-1, hmax);
   max_entropy_line_->point2->setCoords(1, hmax);
+  auto* max_text = new QCPItemText(plot_);
+  place_in(max_text, token_rect_);
+  max_text->setClipToAxisRect(false);
+  max_text->setFont(tick_font);
+  max_text->setPositionAlignment(Qt::AlignRight | Qt::AlignBottom);
+  max_text->position->setTypeX(QCPItemPosition::ptAxisRectRatio);
+  max_text->position->setCoords(1.0, hmax * 1.075);
+  max_text->setText(tr("maximum log₂ %1 = %2 bits").arg(E).arg(hmax, 0, 'f', 2));
+  max_entropy_text_ = max_text;
 
   // Mean entropy per MoE layer.
   QCPAxis* mx = layer_rect_->axis(QCPAxis::atBottom);
@@ -565,9 +578,9 @@ void RoutingView::changeEvent(QEvent* e) {
 
 void RoutingView::updateTokenTicks() {
   if (!heat_rect_) return;
-  // About one label per 11 px of token axis, so short inputs show every token.
+  // About one label per 9 px of token axis, so short inputs show every token.
   const int width = std::max(100, int(plot_->width() * 0.62));  // the heat map's share
-  const auto ticks = token_ticker(labels_, std::max(8, width / 11));
+  const auto ticks = token_ticker(labels_, std::max(8, width / 9));
   heat_rect_->axis(QCPAxis::atBottom)->setTicker(ticks);
   token_rect_->axis(QCPAxis::atBottom)->setTicker(ticks);
   plot_->replot(QCustomPlot::rpQueuedReplot);
@@ -599,6 +612,7 @@ void RoutingView::applyPalette() {
   for (QCPItemStraightLine* l : {ideal_line_, max_entropy_line_, layer_max_line_})
     if (l) l->setPen(dashed);
   if (ideal_text_) ideal_text_->setColor(text);
+  if (max_entropy_text_) max_entropy_text_->setColor(muted);
   if (subtitle_) subtitle_->setTextColor(muted);
   // The cursor must stand out on viridis (dark purple to yellow) and on the bars.
   const QColor cursor = text;

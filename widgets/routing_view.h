@@ -109,6 +109,7 @@ class RoutingView : public ChartView {
   QCPItemText* ideal_text_ = nullptr;
   QCPBars* token_entropy_ = nullptr;
   QCPItemStraightLine* max_entropy_line_ = nullptr;
+  QCPItemText* max_entropy_text_ = nullptr;
   QCPBars* layer_entropy_ = nullptr;
   QCPBars* layer_selected_ = nullptr;
   QCPItemStraightLine* layer_max_line_ = nullptr;

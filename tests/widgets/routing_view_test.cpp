@@ -28,8 +28,9 @@ std::shared_ptr<const ForwardTrace> jamba_trace() {
     auto m = std::make_shared<const Model>(make_preset("jamba-tiny"));
     RecordRequest r;
     r.sites = {Site::RouterProbs, Site::TopkIdx, Site::TopkWeight};
-    return run_traced(m, ByteTokenizer::encode("Mixture of experts: which expert reads each byte?"),
-                      r);
+    return run_traced(
+        m, ByteTokenizer::encode("Mixture of experts: which expert reads each byte of this line?"),
+        r);
   }();
   return t;
 }
@@ -210,6 +211,12 @@ TEST(RoutingViewMessage, ModelWithoutMoeShowsAMessage) {
   for (QCPLayoutElement* e : view.plot()->plotLayout()->elements(true))
     if (auto* t = qobject_cast<QCPTextElement*>(e)) found |= t->text() == view.message();
   EXPECT_TRUE(found);
+  const QByteArray dir = qgetenv("SEQLENS_RENDER_DIR");
+  if (!dir.isEmpty()) {
+    view.resize(700, 300);
+    view.plot()->replot();
+    view.grab().save(QString::fromUtf8(dir) + "/routing-no-moe.png");
+  }
 }
 
 TEST(RoutingViewMessage, JambaWithoutRecordedRoutingSaysSo) {

@@ -109,11 +109,11 @@ QString LayerRibbon::mixerName(MixerKind m) const {
 QString LayerRibbon::mixerLetter(MixerKind m) const {
   switch (m) {
     case MixerKind::Attention:
-      return tr("A", "attention layer letter");
+      return tr("A");
     case MixerKind::Mamba1:
-      return tr("M1", "Mamba-1 layer letters");
+      return tr("M1");
     case MixerKind::Mamba2:
-      return tr("M2", "Mamba-2 layer letters");
+      return tr("M2");
   }
   return {};
 }

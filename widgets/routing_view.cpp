@@ -111,13 +111,11 @@ void RoutingView::rebuild() {
   if (!trace_) {
     buildMessage(tr("No trace yet: run the model on some text."));
   } else if (analysis::moe_layers(trace_->config).empty()) {
-    buildMessage(
-        tr("This model has no Mixture-of-Experts layers, so no token is routed.\n"
-           "Load a Jamba model to see expert routing."));
+    buildMessage(tr("This model has no Mixture-of-Experts layers, so no token is routed.") +
+                 QLatin1Char('\n') + tr("Load a Jamba model to see expert routing."));
   } else if (summary_.empty()) {
-    buildMessage(
-        tr("Routing was not recorded for this trace.\n"
-           "Record the router probabilities and top-k choices to see it."));
+    buildMessage(tr("Routing was not recorded for this trace.") + QLatin1Char('\n') +
+                 tr("Record the router probabilities and top-k choices to see it."));
   } else {
     buildCharts();
     int l = int(summary_.front().layer);
@@ -486,54 +484,47 @@ void RoutingView::onMouseMove(QMouseEvent* e) {
     return int(std::lround(r->axis(QCPAxis::atBottom)->pixelToCoord(pos.x())));
   };
   int t = -1;
-  QString tip;
+  QStringList tip;  // one translated line each
   if (heat_rect_->rect().contains(pos.toPoint())) {
     t = token_at(heat_rect_);
     const int ex = int(std::lround(heat_rect_->axis(QCPAxis::atLeft)->pixelToCoord(pos.y())));
     if (t >= 0 && t < T && ex >= 0 && ex < E) {
       const int rank = routing_.rank[size_t(t) * E + ex];
-      const QString chosen = rank >= 0
-                                 ? tr("chosen: top-%1, weight %2")
-                                       .arg(rank + 1)
-                                       .arg(routing_.topk_weight[size_t(t) * k + rank], 0, 'f', 3)
-                                 : tr("not chosen");
-      tip = tr("Token %1 “%2”, expert E%3\nprobability %4\n%5")
-                .arg(t)
-                .arg(tokenLabel(t))
-                .arg(ex)
-                .arg(routing_.probs[size_t(t) * E + ex], 0, 'f', 3)
-                .arg(chosen);
+      tip << tr("Token %1 “%2”, expert E%3").arg(t).arg(tokenLabel(t)).arg(ex)
+          << tr("probability %1").arg(routing_.probs[size_t(t) * E + ex], 0, 'f', 3)
+          << (rank >= 0 ? tr("chosen: top-%1, weight %2")
+                              .arg(rank + 1)
+                              .arg(routing_.topk_weight[size_t(t) * k + rank], 0, 'f', 3)
+                        : tr("not chosen"));
     }
   } else if (token_rect_->rect().contains(pos.toPoint())) {
     t = token_at(token_rect_);
     if (t >= 0 && t < T)
-      tip = tr("Token %1 “%2”\nrouting entropy %3 bits (%4% of the maximum)")
-                .arg(t)
-                .arg(tokenLabel(t))
-                .arg(routing_.entropy_bits[t], 0, 'f', 3)
-                .arg(100.0 * routing_.entropy_norm[t], 0, 'f', 0);
+      tip << tr("Token %1 “%2”").arg(t).arg(tokenLabel(t))
+          << tr("routing entropy %1 bits (%2% of the maximum)")
+                 .arg(routing_.entropy_bits[t], 0, 'f', 3)
+                 .arg(100.0 * routing_.entropy_norm[t], 0, 'f', 0);
   } else if (load_rect_->rect().contains(pos.toPoint())) {
     const int ex = int(std::lround(load_rect_->axis(QCPAxis::atLeft)->pixelToCoord(pos.y())));
     if (ex >= 0 && ex < E)
-      tip = tr("Expert E%1\nload %2% of the top-k picks (ideal %3%)\nmean probability %4")
-                .arg(ex)
-                .arg(100.0 * routing_.load[ex], 0, 'f', 1)
-                .arg(100.0 * routing_.ideal_load(), 0, 'f', 1)
-                .arg(routing_.mean_prob[ex], 0, 'f', 3);
+      tip << tr("Expert E%1").arg(ex)
+          << tr("load %1% of the top-k picks (ideal %2%)")
+                 .arg(100.0 * routing_.load[ex], 0, 'f', 1)
+                 .arg(100.0 * routing_.ideal_load(), 0, 'f', 1)
+          << tr("mean probability %1").arg(routing_.mean_prob[ex], 0, 'f', 3);
   } else if (layer_rect_->rect().contains(pos.toPoint())) {
     const int l = int(std::lround(layer_rect_->axis(QCPAxis::atBottom)->pixelToCoord(pos.x())));
     for (const auto& s : summary_)
       if (s.layer == l)
-        tip = tr("Layer %1\nmean routing entropy %2 bits\nload imbalance %3× (max load / ideal)")
-                  .arg(l)
-                  .arg(s.mean_entropy_bits, 0, 'f', 3)
-                  .arg(s.imbalance, 0, 'f', 2);
+        tip << tr("Layer %1").arg(l)
+            << tr("mean routing entropy %1 bits").arg(s.mean_entropy_bits, 0, 'f', 3)
+            << tr("load imbalance %1× (max load / ideal)").arg(s.imbalance, 0, 'f', 2);
   }
   if (t < 0 || t >= T) t = -1;
   if (tip.isEmpty())
     QToolTip::hideText();
   else
-    QToolTip::showText(e->globalPosition().toPoint(), tip, plot_);
+    QToolTip::showText(e->globalPosition().toPoint(), tip.join(QLatin1Char('\n')), plot_);
   setHovered(t);
 }
 

@@ -472,13 +472,24 @@ void RoutingView::updateCursor() {
   cursor_line_->point2->setCoords(t, 1);
 }
 
+QVector<QPoint> RoutingView::cursorCells() const {
+  QVector<QPoint> cells;
+  for (QCPItemRect* r : cursor_cells_)
+    if (r->visible()) {
+      const QPointF c = (r->topLeft->coords() + r->bottomRight->coords()) / 2.0;
+      cells << QPoint(int(std::lround(c.x())), int(std::lround(c.y())));
+    }
+  return cells;
+}
+
 QString RoutingView::tokenLabel(int t) const {
   return labels_.value(t);
 }
 
-void RoutingView::onMouseMove(QMouseEvent* e) {
-  if (!has_routing_) return;
-  const QPointF pos = e->position();
+QString RoutingView::toolTipAt(const QPoint& pixel, int* token) const {
+  if (token) *token = -1;
+  if (!has_routing_) return {};
+  const QPointF pos = pixel;
   const int T = int(routing_.T), E = int(routing_.E), k = int(routing_.k);
   auto token_at = [&](QCPAxisRect* r) {
     return int(std::lround(r->axis(QCPAxis::atBottom)->pixelToCoord(pos.x())));
@@ -520,11 +531,18 @@ void RoutingView::onMouseMove(QMouseEvent* e) {
             << tr("mean routing entropy %1 bits").arg(s.mean_entropy_bits, 0, 'f', 3)
             << tr("load imbalance %1× (max load / ideal)").arg(s.imbalance, 0, 'f', 2);
   }
-  if (t < 0 || t >= T) t = -1;
+  if (token) *token = (t >= 0 && t < T) ? t : -1;
+  return tip.join(QLatin1Char('\n'));
+}
+
+void RoutingView::onMouseMove(QMouseEvent* e) {
+  if (!has_routing_) return;
+  int t = -1;
+  const QString tip = toolTipAt(e->position().toPoint(), &t);
   if (tip.isEmpty())
     QToolTip::hideText();
   else
-    QToolTip::showText(e->globalPosition().toPoint(), tip.join(QLatin1Char('\n')), plot_);
+    QToolTip::showText(e->globalPosition().toPoint(), tip, plot_);
   setHovered(t);
 }
 

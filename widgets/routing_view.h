@@ -56,6 +56,11 @@ class RoutingView : public ChartView {
   // The message shown instead of the charts ("no MoE", "nothing recorded"), empty otherwise.
   QString message() const { return message_; }
   QComboBox* layerSelector() const { return selector_; }
+  // The tooltip at a point of plot() (token, expert, probability, chosen rank in the heat map;
+  // entropy, load or layer elsewhere), and the token under it (-1 when none).
+  QString toolTipAt(const QPoint& pos, int* token = nullptr) const;
+  // The heat-map cells outlined for the token cursor: (token, expert) per chosen expert.
+  QVector<QPoint> cursorCells() const;
 
  public slots:
   void setTrace(std::shared_ptr<const seqlens::ForwardTrace> trace) override;

@@ -184,6 +184,46 @@ TEST_F(RoutingViewTest, ClickingAnEntropyBarSelectsItsLayer) {
   EXPECT_EQ(view_->currentLayer(), 5);
 }
 
+TEST_F(RoutingViewTest, TooltipNamesTokenExpertProbabilityAndRank) {
+  view_->show();
+  view_->plot()->replot();
+  view_->selectLayer(1);
+  const analysis::LayerRouting r = analysis::layer_routing(*jamba_trace(), 1);
+  QCPAxisRect* rect = view_->heatRect();
+  auto at = [&](int t, int e) {
+    return QPoint(int(rect->axis(QCPAxis::atBottom)->coordToPixel(t)),
+                  int(rect->axis(QCPAxis::atLeft)->coordToPixel(e)));
+  };
+  const int t = 3;
+  const int top1 = r.topk_idx[size_t(t) * r.k];
+  int token = -1;
+  const QString tip = view_->toolTipAt(at(t, top1), &token);
+  EXPECT_EQ(token, t);
+  EXPECT_TRUE(tip.contains(QStringLiteral("Token 3 “t”"))) << tip.toStdString();
+  EXPECT_TRUE(tip.contains(QStringLiteral("expert E%1").arg(top1))) << tip.toStdString();
+  EXPECT_TRUE(tip.contains(QString::number(r.probs[size_t(t) * r.E + top1], 'f', 3)))
+      << tip.toStdString();
+  EXPECT_TRUE(tip.contains(QStringLiteral("top-1"))) << tip.toStdString();
+  // An expert the token did not choose.
+  int other = 0;
+  while (r.rank[size_t(t) * r.E + other] >= 0) ++other;
+  EXPECT_TRUE(view_->toolTipAt(at(t, other)).contains(QStringLiteral("not chosen")));
+}
+
+TEST_F(RoutingViewTest, TokenCursorOutlinesTheChosenExperts) {
+  view_->selectLayer(5);
+  const RecordedArray* idx = jamba_trace()->find("blocks.5.moe.topk_idx");
+  const int k = int(idx->shape[1]);
+  for (int t : {0, 9, 20}) {
+    view_->setTokenCursor(t);
+    const QVector<QPoint> cells = view_->cursorCells();
+    ASSERT_EQ(cells.size(), k);
+    for (int j = 0; j < k; ++j) EXPECT_EQ(cells[j], QPoint(t, idx->i32[size_t(t) * k + j]));
+  }
+  view_->setTokenCursor(-1);
+  EXPECT_TRUE(view_->cursorCells().isEmpty());
+}
+
 TEST_F(RoutingViewTest, TokenCursorClearsWithMinusOne) {
   view_->setTokenCursor(4);
   EXPECT_EQ(view_->tokenCursor(), 4);

@@ -7,10 +7,21 @@
 #include <QToolTip>
 
 #include <algorithm>
+#include <cmath>
 
 namespace seqlens::widgets {
 
 namespace {
+
+// A copy of `base` scaled by `factor` (fonts may be set in points or in pixels).
+QFont scaled_font(const QFont& base, double factor) {
+  QFont f = base;
+  if (base.pointSizeF() > 0)
+    f.setPointSizeF(std::max(6.0, base.pointSizeF() * factor));
+  else if (base.pixelSize() > 0)
+    f.setPixelSize(std::max(8, int(std::lround(base.pixelSize() * factor))));
+  return f;
+}
 
 constexpr int kMaxBox = 34;  // preferred box side
 constexpr int kMinBox = 14;  // below this the letters no longer fit
@@ -206,8 +217,7 @@ void LayerRibbon::paintEvent(QPaintEvent*) {
   dim.setAlphaF(0.6);
   const Geometry g = geometry();
 
-  QFont small = font();
-  small.setPointSizeF(std::max(6.0, font().pointSizeF() * 0.8));
+  const QFont small = scaled_font(font(), 0.8);
   QFont letter = font();
   letter.setBold(true);
   letter.setPixelSize(std::max(7, g.box * 2 / 5));

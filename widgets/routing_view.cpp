@@ -21,6 +21,16 @@ namespace seqlens::widgets {
 
 namespace {
 
+// A copy of `base` scaled by `factor` (fonts may be set in points or in pixels).
+QFont scaled_font(const QFont& base, double factor) {
+  QFont f = base;
+  if (base.pointSizeF() > 0)
+    f.setPointSizeF(std::max(6.0, base.pointSizeF() * factor));
+  else if (base.pixelSize() > 0)
+    f.setPixelSize(std::max(8, int(std::lround(base.pixelSize() * factor))));
+  return f;
+}
+
 // Okabe–Ito: colour-blind safe; the lighter variants read better on dark backgrounds.
 QColor bar_colour(bool dark) {
   return dark ? QColor(0x56, 0xB4, 0xE9) : QColor(0x00, 0x72, 0xB2);
@@ -144,7 +154,7 @@ void RoutingView::buildMessage(const QString& text) {
   cursor_column_ = nullptr;
   cursor_cells_.clear();
   subtitle_ = nullptr;
-  title_ = new QCPTextElement(plot_, text, QFont(font().family(), font().pointSize() + 1));
+  title_ = new QCPTextElement(plot_, text, scaled_font(font(), 1.1));
   // Centred vertically between two insets, the one layout element that grows freely.
   plot_->plotLayout()->addElement(0, 0, new QCPLayoutInset);
   plot_->plotLayout()->addElement(1, 0, title_);
@@ -167,8 +177,7 @@ void RoutingView::buildCharts() {
 
   // Rows: title, subtitle, the rank legend (centred between two empty spacers), the charts.
   auto* layout = plot_->plotLayout();
-  QFont title_font = font();
-  title_font.setPointSizeF(font().pointSizeF() + 2);
+  QFont title_font = scaled_font(font(), 1.2);
   title_font.setBold(true);
   title_ = new QCPTextElement(plot_, QString(), title_font);
   subtitle_ = new QCPTextElement(plot_, QString(), font());
@@ -223,8 +232,7 @@ void RoutingView::buildCharts() {
   token_rect_->setMarginGroup(QCP::msBottom | QCP::msTop, bottom);
   layer_rect_->setMarginGroup(QCP::msBottom | QCP::msTop, bottom);
 
-  QFont tick_font = font();
-  tick_font.setPointSizeF(std::max(6.0, font().pointSizeF() * 0.85));
+  const QFont tick_font = scaled_font(font(), 0.85);
   for (QCPAxisRect* r : {heat_rect_, load_rect_, token_rect_, layer_rect_})
     for (QCPAxis* a : r->axes()) a->setTickLabelFont(tick_font);
 

@@ -11,6 +11,7 @@
 #include <QStyle>
 #include <QTimer>
 #include <QToolButton>
+#include <QToolTip>
 #include <QVBoxLayout>
 
 #include <algorithm>
@@ -320,6 +321,24 @@ void SsmStateView::buildPlot() {
   hl_legend_ = make_legend(hl_rect_);
   hl_highlight_->addToLegend(hl_legend_);
 
+  // The input's length as a reference: memories above it outlast what the model has read.
+  hl_length_line_ = new QCPItemStraightLine(plot_);
+  hl_length_line_->setClipAxisRect(hl_rect_);
+  hl_length_line_->point1->setAxes(bottom(hl_rect_), hl_y);
+  hl_length_line_->point2->setAxes(bottom(hl_rect_), hl_y);
+  hl_length_text_ = new QCPItemText(plot_);
+  hl_length_text_->setClipAxisRect(hl_rect_);
+  hl_length_text_->position->setAxisRect(hl_rect_);
+  hl_length_text_->position->setAxes(bottom(hl_rect_), hl_y);
+  hl_length_text_->position->setTypeX(QCPItemPosition::ptAxisRectRatio);
+  hl_length_text_->position->setTypeY(QCPItemPosition::ptPlotCoords);
+  hl_length_text_->setPositionAlignment(Qt::AlignLeft | Qt::AlignBottom);
+  QFont note = font();
+  note.setPointSizeF(note.pointSizeF() * 0.85);
+  hl_length_text_->setFont(note);
+  hl_length_text_->setLayer(QStringLiteral("overlay"));
+  hl_length_line_->setLayer(QStringLiteral("overlay"));
+
   QCPAxis* sx = bottom(step_rect_);
   QCPAxis* sy = left(step_rect_);
   sx->grid()->setVisible(false);
@@ -381,6 +400,8 @@ void SsmStateView::applyPalette() {
   QColor cursor = text;
   cursor.setAlpha(150);
   for (QCPItemStraightLine* l : cursor_lines_) l->setPen(QPen(cursor, 1.0, Qt::DashLine));
+  hl_length_line_->setPen(QPen(cursor, 1.0, Qt::DashLine));
+  hl_length_text_->setColor(text);
   state_dots_->setPen(QPen(text));
   state_dots_->setScatterStyle(
       QCPScatterStyle(QCPScatterStyle::ssDiamond, QPen(text), QBrush(text), 6));
@@ -388,6 +409,8 @@ void SsmStateView::applyPalette() {
   band.setAlpha(200);
   for (QCPLayoutElement* e : plot_->plotLayout()->elements(true))
     if (auto* l = qobject_cast<QCPLegend*>(e)) l->setBrush(band);
+  hl_length_text_->setBrush(band);
+  hl_length_text_->setPadding(QMargins(3, 1, 3, 1));
   plot_->replot(QCustomPlot::rpQueuedReplot);
 }
 
@@ -657,9 +680,16 @@ void SsmStateView::refreshHalfLives() {
   fixed->setTickStep(U > 64 ? 64 : (U > 16 ? 8 : 1));
   fixed->setScaleStrategy(QCPAxisTickerFixed::ssMultiples);
   bottom(hl_rect_)->setTicker(fixed);
+  const double T = double(inputs_.steps);
+  hl_length_line_->point1->setCoords(0, T);
+  hl_length_line_->point2->setCoords(1, T);
+  hl_length_text_->position->setCoords(0.02, T);
+  hl_length_text_->setText(tr("input: %1 tokens").arg(inputs_.steps));
+  hl_length_line_->setVisible(U > 0 && T > 0);
+  hl_length_text_->setVisible(U > 0 && T > 0);
   if (U) {
-    const double lo = std::max(1e-3, double(half_lives_.min_value));
-    const double hi = std::max(lo * 10, double(half_lives_.max_value));
+    const double lo = std::max(1e-3, std::min(double(half_lives_.min_value), T));
+    const double hi = std::max({lo * 10, double(half_lives_.max_value), T});
     left(hl_rect_)->setRange(lo / 2, hi * 3);
   }
   if (U == 0) {
@@ -773,6 +803,7 @@ void SsmStateView::onMouseMove(QMouseEvent* e) {
       if (r->visible() && r->rect().contains(e->pos())) {
         const int t = static_cast<int>(std::lround(bottom(r)->pixelToCoord(e->pos().x())));
         if (t >= 0 && t < static_cast<int>(trace_->tokens.size())) token = t;
+        if (token >= 0 && r == state_rect_) showStateTip(e, token);
         break;
       }
   }
@@ -780,6 +811,24 @@ void SsmStateView::onMouseMove(QMouseEvent* e) {
   hovered_ = token;
   setTokenCursor(token);
   emit tokenHovered(token);
+}
+
+void SsmStateView::showStateTip(QMouseEvent* e, int token) {
+  int ki = 0, vi = 0;
+  state_map_->data()->coordToCell(token, left(state_rect_)->pixelToCoord(e->pos().y()), &ki, &vi);
+  if (ki < 0 || vi < 0 || ki >= state_map_->data()->keySize() ||
+      vi >= state_map_->data()->valueSize() || state_map_->data()->alpha(ki, vi) == 0) {
+    QToolTip::hideText();
+    return;
+  }
+  const int t = static_cast<int>(analysis::state_row_token(ki, slice_.time_stride));
+  QToolTip::showText(e->globalPosition().toPoint(),
+                     tr("token %1 «%2» · state n = %3: %4")
+                         .arg(t)
+                         .arg(t < labels_.size() ? labels_[t] : QString())
+                         .arg(vi)
+                         .arg(state_map_->data()->cell(ki, vi), 0, 'g', 3),
+                     plot_);
 }
 
 bool SsmStateView::eventFilter(QObject* watched, QEvent* e) {

@@ -26,6 +26,8 @@ class QCPColorMap;
 class QCPColorScale;
 class QCPGraph;
 class QCPItemStraightLine;
+class QCPItemText;
+class QMouseEvent;
 class QCPLayoutGrid;
 class QCPLegend;
 class QCPTextElement;
@@ -104,6 +106,7 @@ class SsmStateView : public ChartView {
   void onMouseMove(QMouseEvent* e);
   void advance();
   void updateTimeTicker();
+  void showStateTip(QMouseEvent* e, int token);
 
   std::shared_ptr<const ForwardTrace> trace_;
   int layer_ = -1;
@@ -144,6 +147,8 @@ class SsmStateView : public ChartView {
   QCPBars *hl_bars_ = nullptr, *hl_capped_bars_ = nullptr, *hl_highlight_ = nullptr;
   QCPBars *prev_bars_ = nullptr, *decay_bars_ = nullptr, *write_bars_ = nullptr;
   QCPGraph* state_dots_ = nullptr;
+  QCPItemStraightLine* hl_length_line_ = nullptr;
+  QCPItemText* hl_length_text_ = nullptr;
   QList<QCPItemStraightLine*> step_lines_, cursor_lines_;  // one per time rect
 };
 

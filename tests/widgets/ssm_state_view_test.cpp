@@ -247,6 +247,30 @@ TEST_F(SsmStateView_, TokenCursorAndHover) {
   EXPECT_EQ(hovered.at(1).at(0).toInt(), -1);
 }
 
+// A state kept every k-th step is drawn at its tokens; one step cannot be split then.
+TEST_F(SsmStateView_, SubsampledStateSpreadsColumnsAndSkipsTheStepSplit) {
+  auto m = std::make_shared<const Model>(make_preset("mamba1-tiny"));
+  const auto tokens = ByteTokenizer::encode(kSentence);
+  const int64_t T = static_cast<int64_t>(tokens.size());
+  RecordRequest r;
+  r.sites = {Site::SsmState, Site::SsmDelta, Site::SsmB, Site::SsmC};
+  r.layers = {0};
+  r.budget_bytes = T * 4 * (256 + 2 * 16) + T * 256 * 16 * 4 / 3;  // others + a third of states
+  r.allow_subsample = true;
+  const auto tr = run_traced(m, tokens, r);
+  SsmStateView v;
+  v.setTrace(tr);
+  const StateSlice s = analysis::ssm_state_slice(*tr, 0, 0);
+  ASSERT_GT(s.time_stride, 1);
+  expect_map_equals(v.stateMap(), s);
+  EXPECT_EQ(v.stateMap()->data()->keyRange().upper, double((s.steps - 1) * s.time_stride));
+  v.setStep(int(s.time_stride) + 1);  // rows 0 and 1 are at or before the step
+  EXPECT_EQ(v.stateMap()->data()->alpha(1, 0), 255);
+  EXPECT_EQ(v.stateMap()->data()->alpha(2, 0), 0);
+  EXPECT_TRUE(v.decayBars()->data()->isEmpty());
+  EXPECT_TRUE(v.writeBars()->data()->isEmpty());
+}
+
 // A palette set while the view shows a message (no trace yet) still reaches the charts.
 TEST_F(SsmStateView_, DarkPaletteReachesChartsShownLater) {
   SsmStateView v;
@@ -292,6 +316,13 @@ TEST_F(SsmStateView_, DISABLED_RenderPngs) {
       v.setTokenCursor(20);
       v.show();
       v.plot()->replot();
+      if (!dark && std::string(preset) == "mamba1-tiny") {
+        v.setShowSummary(true);
+        v.plot()->replot();
+        EXPECT_TRUE(v.grab().save(dir + "/ssm-state-mamba1-tiny-summary.png"));
+        v.setShowSummary(false);
+        v.plot()->replot();
+      }
       const QString path =
           QStringLiteral("%1/ssm-state-%2-%3.png").arg(dir, preset, dark ? "dark" : "light");
       EXPECT_TRUE(v.grab().save(path));

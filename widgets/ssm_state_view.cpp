@@ -214,6 +214,9 @@ void SsmStateView::buildPlot() {
   plot_->plotLayout()->addElement(0, 0, title_el_);
   message_el_ =
       new QCPTextElement(plot_, QString(), QFont(font().family(), font().pointSize() + 2));
+  // A text element is as tall as its text unless it has an explicit maximum: let the message
+  // fill the chart area so it sits in the middle.
+  message_el_->setMaximumSize(1 << 20, 1 << 20);
   // message_el_ is shown only in place of the charts (showMessage), so it starts outside the
   // layout.
 
@@ -754,7 +757,15 @@ void SsmStateView::refreshStep() {
       }
       const double m = std::max({1e-9, double(slice_.max_abs), double(u.max_abs)}) * 1.12;
       left(step_rect_)->setRange(-m, m);
-      step_title_->setText(tr("Step %1 «%2»: old state decays, input writes").arg(t).arg(label));
+      QString title = tr("Step %1 «%2»: old state decays, input writes").arg(t).arg(label);
+      if (size_t(t) < half_lives_.token.size()) {
+        const double h = half_lives_.token[size_t(t)];
+        title += QLatin1Char('\n') +
+                 (half_lives_.token_capped[size_t(t)]
+                      ? tr("half-life at this step's Δ: ≥ %1 tokens").arg(h, 0, 'g', 2)
+                      : tr("half-life at this step's Δ: %1 tokens").arg(h, 0, 'g', 3));
+      }
+      step_title_->setText(title);
     } catch (const Error& e) {
       why = QString::fromStdString(e.what());
     }

@@ -127,6 +127,13 @@ TEST_F(SsmStateView_, SliderMovesTheCursorHidesLaterColumnsAndSplitsTheStep) {
     EXPECT_EQ(prev[n].second, u.previous[n]);
     EXPECT_LT(dec[n].first, wr[n].first);  // side by side: decay left of write
   }
+  // The step's own half-life (core's per-token value) is in the chart title.
+  const HalfLives h = analysis::ssm_half_lives(*tr, 0, 40);
+  bool titled = false;
+  for (QCPLayoutElement* e : v.plot()->plotLayout()->elements(true))
+    if (auto* t = qobject_cast<QCPTextElement*>(e))
+      titled |= t->text().contains(QString::number(double(h.token[12]), 'g', 3));
+  EXPECT_TRUE(titled);
   // Another step changes the bars to that step's split.
   v.setStep(30);
   const StateUpdate u30 = analysis::ssm_state_update(*tr, 0, 40, 0, 30);
@@ -328,6 +335,17 @@ TEST_F(SsmStateView_, DISABLED_RenderPngs) {
       EXPECT_TRUE(v.grab().save(path));
       std::printf("%s\n", path.toStdString().c_str());
     }
+  }
+  {
+    SsmStateView v;
+    v.resize(1200, 760);
+    auto m = std::make_shared<const Model>(make_preset("gpt2-tiny"));
+    RecordRequest r;
+    r.sites = {Site::AttnPattern};
+    v.setTrace(run_traced(m, ByteTokenizer::encode(text), r));
+    v.show();
+    v.plot()->replot();
+    EXPECT_TRUE(v.grab().save(dir + "/ssm-state-gpt2-tiny-message.png"));
   }
   // Setting a 512-token trace stays cheap.
   std::string longer;

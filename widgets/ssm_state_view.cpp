@@ -126,7 +126,6 @@ SsmStateView::SsmStateView(QWidget* parent)
   layout->addWidget(plot_, 1);
   layout->addLayout(player);
 
-  p_spin_->setSpecialValueText(QStringLiteral("RMS"));
   timer_->setInterval(1000 / kStepsPerSecond);
   connect(timer_, &QTimer::timeout, this, &SsmStateView::advance);
   connect(play_, &QAbstractButton::clicked, this, [this] { isPlaying() ? pause() : play(); });
@@ -438,6 +437,7 @@ void SsmStateView::retranslate() {
   unit_spin_->setToolTip(m2 ? tr("Mamba-2 head h") : tr("Mamba-1 channel e (of d_inner)"));
   p_label_->setText(tr("p"));
   p_spin_->setToolTip(tr("Head-dim index p, or RMS over p"));
+  p_spin_->setSpecialValueText(tr("RMS"));
   summary_box_->setText(m2 ? tr("All heads (RMS)") : tr("All channels (RMS)"));
   summary_box_->setToolTip(tr("Show the RMS of the state over every channel of the layer"));
   delta_graph_->setName(m2 ? tr("Δ, head %1").arg(unit_spin_->value())

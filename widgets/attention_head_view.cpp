@@ -54,6 +54,8 @@ AttentionHeadView::AttentionHeadView(QWidget* parent)
   controls->addWidget(norm_box_);
   controls->addStretch(1);
   map_box_->setMaxVisibleItems(20);
+  layer_box_->setMinimumContentsLength(12);
+  map_box_->setMinimumContentsLength(16);
   map_box_->setSizeAdjustPolicy(QComboBox::AdjustToContents);
   layer_box_->setSizeAdjustPolicy(QComboBox::AdjustToContents);
   norm_box_->addItem(QString(), int(MapNorm::Raw));
@@ -105,6 +107,7 @@ AttentionHeadView::AttentionHeadView(QWidget* parent)
   plot_->setMouseTracking(true);
   plot_->installEventFilter(this);
   connect(plot_, &QCustomPlot::mouseMove, this, &AttentionHeadView::onMouseMove);
+  connect(plot_, &QCustomPlot::beforeReplot, this, &AttentionHeadView::updateTickers);
   connect(layer_box_, &QComboBox::activated, this, &AttentionHeadView::onLayerActivated);
   connect(map_box_, &QComboBox::activated, this, &AttentionHeadView::onMapActivated);
   connect(norm_box_, &QComboBox::activated, this, &AttentionHeadView::onNormActivated);
@@ -310,8 +313,9 @@ void AttentionHeadView::showCurrent() {
       for (int64_t s = 0; s < m->S; ++s)
         keys << (s >= m->S - m->T ? labels_.value(int(s - (m->S - m->T))) : QString::number(s));
     }
-    plot_->xAxis->setTicker(token_ticker(keys));
-    plot_->yAxis->setTicker(token_ticker(labels_));
+    key_labels_ = keys;
+    ticked_ = -1;  // new labels: set the tickers again
+    updateTickers();
     plot_->xAxis->setTickLabels(true);
     plot_->yAxis->setTickLabels(true);
   } else {
@@ -323,6 +327,27 @@ void AttentionHeadView::showCurrent() {
   updateMessage();
   updateCursor();
   plot_->replot(QCustomPlot::rpQueuedReplot);
+}
+
+void AttentionHeadView::updateTickers() {
+  // As many token labels as fit the axes at their current size (every token when there is room).
+  if (!currentMap()) return;
+  const QFontMetrics fm(plot_->xAxis->tickLabelFont());
+  int widest = 0;
+  for (const QString& l : key_labels_) widest = std::max(widest, fm.horizontalAdvance(l));
+  // The axis rect's size from the last layout, or an estimate before the first one.
+  const int w = rect_->width() > 50 ? rect_->width() : plot_->width() - 160;
+  const int h = rect_->height() > 50 ? rect_->height() : plot_->height() - 90;
+  // Before the widget is first laid out its size means nothing: use token_ticker's default.
+  const bool sized = plot_->width() >= 200 && plot_->height() >= 150;
+  const int x_ticks = sized ? std::max(2, w / (widest + 8)) : 40;
+  const int y_ticks = sized ? std::max(2, h / (fm.height() + 2)) : 40;
+  if (x_ticks == x_ticks_ && y_ticks == y_ticks_ && ticked_ == current_) return;
+  x_ticks_ = x_ticks;
+  y_ticks_ = y_ticks;
+  ticked_ = current_;
+  plot_->xAxis->setTicker(token_ticker(key_labels_, x_ticks));
+  plot_->yAxis->setTicker(token_ticker(labels_, y_ticks));
 }
 
 void AttentionHeadView::updateMessage() {

@@ -88,6 +88,9 @@ void AttentionModelView::setTrace(std::shared_ptr<const ForwardTrace> trace) {
     keep_layer = static_cast<int>(maps_[static_cast<size_t>(selected_)].layer);
     keep_index = static_cast<int>(maps_[static_cast<size_t>(selected_)].index);
   }
+  const std::vector<LayerKind> old_kinds =
+      trace_ ? trace_->config.layer_map() : std::vector<LayerKind>{};
+  const std::vector<AttentionMapRef> old_maps = std::move(maps_);
   trace_ = std::move(trace);
   maps_.clear();
   if (trace_) {
@@ -98,7 +101,18 @@ void AttentionModelView::setTrace(std::shared_ptr<const ForwardTrace> trace) {
     }
   }
   selected_ = static_cast<int>(analysis::find_map(maps_, keep_layer, keep_index));
-  rebuild();
+  // Same layers and maps as before (a new text, say): keep the grid, refill the thumbnails.
+  bool same = trace_ && !thumbs_.empty() && trace_->config.layer_map() == old_kinds &&
+              old_maps.size() == maps_.size();
+  for (size_t i = 0; same && i < maps_.size(); ++i)
+    same = maps_[i].layer == old_maps[i].layer && maps_[i].index == old_maps[i].index;
+  if (!same) {
+    rebuild();
+    return;
+  }
+  fillThumbnails();
+  updateFrames();
+  plot_->replot(QCustomPlot::rpQueuedReplot);
 }
 
 void AttentionModelView::selectLayer(int layer) {
@@ -119,13 +133,15 @@ void AttentionModelView::selectMap(int layer, int index) {
 void AttentionModelView::setNormalisation(MapNorm mode) {
   if (mode == norm_) return;
   norm_ = mode;
-  caption_->setText(tr("Orange frames: softmax attention (probabilities) · green frames: Mamba "
-                       "hidden attention (%1) · click a map to inspect it")
-                        .arg(norm_ == MapNorm::Raw         ? tr("raw α")
-                             : norm_ == MapNorm::AbsMinMax ? tr("|α| min–max")
-                                                           : tr("row-normalised |α|")));
-  fillThumbnails();
-  plot_->replot(QCustomPlot::rpQueuedReplot);
+  rebuild();  // the caption and the colour-scale legend change with the mode
+}
+
+QString AttentionModelView::captionText() const {
+  return tr("Orange frames: softmax attention (probabilities) · green frames: Mamba hidden "
+            "attention (%1) · click a map to inspect it")
+      .arg(norm_ == MapNorm::Raw         ? tr("raw α, each map on its own symmetric scale")
+           : norm_ == MapNorm::AbsMinMax ? tr("|α| min–max")
+                                         : tr("row-normalised |α|"));
 }
 
 void AttentionModelView::rebuild() {
@@ -140,20 +156,48 @@ void AttentionModelView::rebuild() {
   title_font.setBold(true);
   title_ = new QCPTextElement(plot_, tr("Attention maps by layer"), title_font);
   plot_->plotLayout()->addElement(0, 0, title_);
+  // Body: the thumbnail grid, and beside it the colour scales that explain it.
+  body_ = new QCPLayoutGrid;
+  QCPLayoutGrid* body = body_;
+  plot_->plotLayout()->addElement(1, 0, body);
   grid_ = new QCPLayoutGrid;
-  plot_->plotLayout()->addElement(1, 0, grid_);
+  body->addElement(0, 0, grid_);
   grid_->setColumnSpacing(6);
   grid_->setRowSpacing(2);
+  legend_ = nullptr;
   QFont small = font();
   small.setPointSizeF(small.pointSizeF() * 0.85);
-  caption_ = new QCPTextElement(plot_, QString(), small);
+  caption_ = new QCPTextElement(plot_, captionText(), small);
   plot_->plotLayout()->addElement(2, 0, caption_);
-  // Refresh the caption text through setNormalisation's formatting.
-  const MapNorm mode = norm_;
-  norm_ = mode == MapNorm::Raw ? MapNorm::AbsMinMax : MapNorm::Raw;
-  setNormalisation(mode);
 
   columns_ = rows_ = 0;
+  if (trace_ && !maps_.empty()) {
+    legend_ = new QCPLayoutGrid;
+    body->addElement(0, 1, legend_);
+    body->setColumnStretchFactor(1, 0.01);
+    auto add_scale = [&](int row, const QCPColorGradient& g, QCPRange range, const QString& label) {
+      auto* scale = new QCPColorScale(plot_);
+      scale->setGradient(g);
+      scale->setDataRange(range);
+      scale->setBarWidth(10);
+      scale->axis()->setLabel(label);
+      scale->axis()->setLabelFont(small);
+      scale->axis()->setTickLabelFont(small);
+      scale->axis()->ticker()->setTickCount(3);
+      legend_->addElement(row, 0, scale);
+    };
+    bool any_hidden = false;
+    for (const AttentionMapRef& m : maps_) any_hidden |= m.kind == MapKind::Hidden;
+    add_scale(0, viridis(), QCPRange(0, 1),
+              any_hidden && norm_ != MapNorm::Raw ? tr("probability · normalised |α|")
+                                                  : tr("probability"));
+    if (any_hidden && norm_ == MapNorm::Raw)
+      add_scale(1, diverging(), QCPRange(-1, 1), tr("α ÷ max |α| of its map"));
+    // An empty row below keeps the scales short.
+    const int spacer = legend_->rowCount();
+    legend_->addElement(spacer, 0, new GridText(plot_, QString()));
+    legend_->setRowStretchFactor(spacer, 3 - spacer);
+  }
   if (!trace_) {
     grid_->addElement(0, 0,
                       new QCPTextElement(plot_, tr("No trace yet: run a model to see the "
@@ -216,8 +260,7 @@ void AttentionModelView::fillThumbnails() {
     const AttentionMapRef& ref = maps_[i];
     // Softmax maps are probabilities in every mode: draw them as they are.
     const MapNorm mode = ref.kind == MapKind::Softmax ? MapNorm::Raw : norm_;
-    const analysis::MapValues v =
-        analysis::downsample_map(analysis::normalise_map(ref, mode), kThumbnailCells);
+    const analysis::MapValues v = analysis::thumbnail_map(ref, mode, kThumbnailCells);
     QCPColorMap* map = thumbs_[i].map;
     QCPColorMapData* d = map->data();
     d->setSize(static_cast<int>(v.cols), static_cast<int>(v.rows));
@@ -255,11 +298,11 @@ void AttentionModelView::updateFrames() {
 }
 
 void AttentionModelView::fitThumbnails() {
-  // Square thumbnails: the largest side that fits every row and column; the grid's margins
-  // centre the block of thumbnails horizontally and keep it at the top.
-  if (!grid_) return;
-  grid_->setAutoMargins(QCP::msNone);
-  grid_->setMargins(QMargins());
+  // Square thumbnails: the largest side that fits every row and column; the body's margins
+  // centre the block of thumbnails and colour scales horizontally and keep it at the top.
+  if (!body_) return;
+  body_->setAutoMargins(QCP::msNone);
+  body_->setMargins(QMargins());
   if (thumbs_.empty() || rows_ == 0) return;
   auto hint = [](const QCPLayoutElement* e) { return e->minimumOuterSizeHint(); };
   const QFontMetrics fm(thumbs_.front().rect->axis(QCPAxis::atBottom)->labelFont());
@@ -269,16 +312,17 @@ void AttentionModelView::fitThumbnails() {
       plot_->height() - hint(title_).height() - hint(caption_).height() - 2 * spacing_v;
   int label_w = 0;
   for (QCPTextElement* l : row_labels_) label_w = std::max(label_w, hint(l).width());
+  const int legend_w = legend_ ? hint(legend_).width() + body_->columnSpacing() + 8 : 0;
   const int gap_h = grid_->columnSpacing(), gap_v = grid_->rowSpacing();
   const int frame = 2;  // minimum margins left and right / top of each thumbnail
-  const int side_w = (plot_->width() - label_w - gap_h * columns_) / columns_ - frame;
+  const int side_w = (plot_->width() - legend_w - label_w - gap_h * columns_) / columns_ - frame;
   const int side_h = (avail_h - gap_v * (rows_ - 1)) / rows_ - label_h - frame;
   const int side = std::max(6, std::min(side_w, side_h));
-  const int used_w = label_w + gap_h * columns_ + columns_ * (side + frame);
+  const int used_w = label_w + gap_h * columns_ + columns_ * (side + frame) + legend_w;
   const int used_h = rows_ * (side + label_h + frame) + gap_v * (rows_ - 1);
   const int left = std::max(0, (plot_->width() - used_w) / 2);
   const int right = std::max(0, plot_->width() - used_w - left);
-  grid_->setMargins(QMargins(left, 0, right, std::max(0, avail_h - used_h)));
+  body_->setMargins(QMargins(left, 0, right, std::max(0, avail_h - used_h)));
 }
 
 void AttentionModelView::onMousePress(QMouseEvent* event) {

@@ -73,6 +73,7 @@ class AttentionModelView : public ChartView {
     QCPColorMap* map = nullptr;
   };
   void rebuild();
+  QString captionText() const;
   void fillThumbnails();
   void updateFrames();
   void fitThumbnails();
@@ -81,7 +82,9 @@ class AttentionModelView : public ChartView {
   QCustomPlot* plot_;
   QCPTextElement* title_ = nullptr;
   QCPTextElement* caption_ = nullptr;
+  QCPLayoutGrid* body_ = nullptr;  // thumbnail grid and legend
   QCPLayoutGrid* grid_ = nullptr;
+  QCPLayoutGrid* legend_ = nullptr;  // colour scales beside the grid
   std::shared_ptr<const ForwardTrace> trace_;
   std::vector<analysis::AttentionMapRef> maps_;
   std::vector<Thumb> thumbs_;
@@ -144,6 +147,7 @@ class AttentionHeadView : public ChartView {
   void showCurrent();
   void updateCursor();
   void updateMessage();
+  void updateTickers();
   void retranslateNormBox();
   void onLayerActivated(int row);
   void onMapActivated(int row);
@@ -165,7 +169,9 @@ class AttentionHeadView : public ChartView {
   QCPItemText* message_;
   std::shared_ptr<const ForwardTrace> trace_;
   std::vector<analysis::AttentionMapRef> maps_;
-  QStringList labels_;
+  QStringList labels_;                           // query tokens
+  QStringList key_labels_;                       // key tokens (numbers for a cache prefix)
+  int x_ticks_ = 0, y_ticks_ = 0, ticked_ = -1;  // what updateTickers last set
   int layer_ = -1;    // layer shown (may have no map: then a message explains)
   int current_ = -1;  // index into maps_
   int cursor_ = -1;

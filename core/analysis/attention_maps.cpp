@@ -55,10 +55,21 @@ float minmax_value(float a, float lo, float hi) {
   return hi > 0.f ? 1.f : 0.f;
 }
 
+// Σ_{s < end} |row[s]| in double, in four independent partial sums (so the loop vectorises).
 double causal_row_abs_sum(const float* row, int64_t end) {
-  double sum = 0;
-  for (int64_t s = 0; s < end; ++s) sum += std::fabs(row[s]);
-  return sum;
+  double part[4] = {0, 0, 0, 0};
+  int64_t s = 0;
+  for (; s + 4 <= end; s += 4)
+    for (int k = 0; k < 4; ++k) part[k] += std::fabs(row[s + k]);
+  for (; s < end; ++s) part[0] += std::fabs(row[s]);
+  return (part[0] + part[1]) + (part[2] + part[3]);
+}
+
+// The factor RowNormalised multiplies |α| of a row by: 1 / Σ|α| (0 for a zero row). Shared by
+// normalise_map, thumbnail_map and map_cell so all three round alike.
+float row_scale(const float* row, int64_t end) {
+  const double sum = causal_row_abs_sum(row, end);
+  return sum > 0 ? static_cast<float>(1.0 / sum) : 0.f;
 }
 
 }  // namespace
@@ -181,10 +192,8 @@ MapValues normalise_map(const float* map, int64_t T, int64_t S, MapKind kind, Ma
     case MapNorm::RowNormalised: {
       for (int64_t t = 0; t < T; ++t) {
         const int64_t end = causal_end(t, T, S);
-        const double sum = causal_row_abs_sum(map + t * S, end);
-        if (sum <= 0) continue;
-        for (int64_t s = 0; s < end; ++s)
-          v[t * S + s] = static_cast<float>(std::fabs(map[t * S + s]) / sum);
+        const float scale = row_scale(map + t * S, end);
+        for (int64_t s = 0; s < end; ++s) v[t * S + s] = std::fabs(map[t * S + s]) * scale;
       }
       break;
     }
@@ -211,16 +220,83 @@ MapValues downsample_map(const MapValues& in, int64_t max_cells) {
     const int64_t r0 = i * in.rows / out.rows, r1 = (i + 1) * in.rows / out.rows;
     for (int64_t j = 0; j < out.cols; ++j) {
       const int64_t c0 = j * in.cols / out.cols, c1 = (j + 1) * in.cols / out.cols;
-      float best = 0.f;
+      float hi = 0.f, lo = 0.f;  // block max and min (0 included: an empty block gives 0)
       for (int64_t r = r0; r < r1; ++r) {
         const float* row = in.values.data() + r * in.cols;
-        for (int64_t c = c0; c < c1; ++c)
-          if (std::fabs(row[c]) > std::fabs(best)) best = row[c];
+        for (int64_t c = c0; c < c1; ++c) {
+          hi = std::max(hi, row[c]);
+          lo = std::min(lo, row[c]);
+        }
       }
-      out.values[static_cast<size_t>(i * out.cols + j)] = best;
+      out.values[static_cast<size_t>(i * out.cols + j)] = hi >= -lo ? hi : lo;
     }
   }
   return out;
+}
+
+MapValues thumbnail_map(const float* map, int64_t T, int64_t S, MapKind kind, MapNorm mode,
+                        int64_t max_cells) {
+  check_map(map, T, S);
+  if (max_cells < 1)
+    throw bad("a thumbnail needs at least one cell per side, not " + std::to_string(max_cells));
+  if (T <= max_cells && S <= max_cells) return normalise_map(map, T, S, kind, mode);
+  MapValues out;
+  out.rows = std::min(T, max_cells);
+  out.cols = std::min(S, max_cells);
+  out.values.assign(static_cast<size_t>(out.rows * out.cols), 0.f);
+  // For each band of rows, fold the rows column by column into hi[S] (and lo[S]) — element-wise
+  // max / min, which vectorise — then reduce each column block of the band to one cell.
+  std::vector<float> hi(static_cast<size_t>(S)), lo(static_cast<size_t>(S));
+  float abs_lo = 0.f, abs_hi = 0.f;
+  if (mode == MapNorm::AbsMinMax) causal_abs_range(map, T, S, &abs_lo, &abs_hi);
+  float m = 0.f;  // max |α| (Raw colour range)
+  for (int64_t i = 0; i < out.rows; ++i) {
+    // Raw: hi / lo start at 0 (an all-positive block keeps its max). Normalised modes: hi starts
+    // below every |α| so that a block with no causal entry stays recognisable (and becomes 0).
+    std::fill(hi.begin(), hi.end(), mode == MapNorm::Raw ? 0.f : -1.f);
+    std::fill(lo.begin(), lo.end(), 0.f);
+    float* h = hi.data();
+    float* l = lo.data();
+    for (int64_t t = i * T / out.rows; t < (i + 1) * T / out.rows; ++t) {
+      const float* row = map + t * S;
+      const int64_t end = causal_end(t, T, S);
+      if (mode == MapNorm::Raw) {
+        for (int64_t s = 0; s < S; ++s) {
+          h[s] = std::max(h[s], row[s]);
+          l[s] = std::min(l[s], row[s]);
+        }
+      } else if (mode == MapNorm::RowNormalised) {
+        const float scale = row_scale(row, end);
+        for (int64_t s = 0; s < end; ++s) h[s] = std::max(h[s], std::fabs(row[s]) * scale);
+      } else {
+        for (int64_t s = 0; s < end; ++s) h[s] = std::max(h[s], std::fabs(row[s]));
+      }
+    }
+    float* o = out.values.data() + i * out.cols;
+    for (int64_t j = 0; j < out.cols; ++j) {
+      float bh = mode == MapNorm::Raw ? 0.f : -1.f, bl = 0.f;
+      for (int64_t s = j * S / out.cols; s < (j + 1) * S / out.cols; ++s) {
+        bh = std::max(bh, h[s]);
+        bl = std::min(bl, l[s]);
+      }
+      if (mode == MapNorm::Raw) {
+        o[j] = bh >= -bl ? bh : bl;
+        m = std::max(m, std::max(bh, -bl));
+      } else if (bh >= 0.f) {  // the block has causal entries (monotone maps commute with max)
+        o[j] = mode == MapNorm::RowNormalised ? bh : minmax_value(bh, abs_lo, abs_hi);
+      }
+    }
+  }
+  if (mode == MapNorm::Raw && kind == MapKind::Hidden) {
+    out.diverging = true;
+    out.hi = m > 0.f ? m : 1.f;
+    out.lo = -out.hi;
+  }
+  return out;
+}
+
+MapValues thumbnail_map(const AttentionMapRef& ref, MapNorm mode, int64_t max_cells) {
+  return thumbnail_map(ref.data, ref.T, ref.S, ref.kind, mode, max_cells);
 }
 
 float map_cell(const AttentionMapRef& ref, MapNorm mode, int64_t t, int64_t s) {
@@ -233,10 +309,7 @@ float map_cell(const AttentionMapRef& ref, MapNorm mode, int64_t t, int64_t s) {
   if (mode == MapNorm::Raw) return row[s];
   const int64_t end = causal_end(t, ref.T, ref.S);
   if (s >= end) return 0.f;
-  if (mode == MapNorm::RowNormalised) {
-    const double sum = causal_row_abs_sum(row, end);
-    return sum > 0 ? static_cast<float>(std::fabs(row[s]) / sum) : 0.f;
-  }
+  if (mode == MapNorm::RowNormalised) return std::fabs(row[s]) * row_scale(row, end);
   float lo, hi;
   causal_abs_range(ref.data, ref.T, ref.S, &lo, &hi);
   return minmax_value(std::fabs(row[s]), lo, hi);

@@ -85,10 +85,18 @@ MapValues normalise_map(const AttentionMapRef& ref, MapNorm mode);
 
 // Thumbnail: values[rows,cols] -> at most max_cells × max_cells cells. Output row i covers input
 // rows [⌊i·rows/R⌋, ⌊(i+1)·rows/R⌋) with R = min(rows, max_cells) (columns alike), and keeps the
-// entry of largest magnitude in its block, with its sign ("block max |v|"): a thin diagonal or a
-// single strong key stays visible, which a block mean would wash out. Maps already small enough
-// come back unchanged. Colour range and `diverging` are kept. Throws for max_cells < 1.
+// entry of largest magnitude in its block, with its sign ("block max |v|"; ties → positive): a thin
+// diagonal or a single strong key stays visible, which a block mean would wash out. Maps already
+// small enough come back unchanged. Colour range and `diverging` are kept. Throws for max_cells
+// < 1.
 MapValues downsample_map(const MapValues& in, int64_t max_cells);
+
+// The thumbnail of a map in one go: equal to downsample_map(normalise_map(map, T, S, kind, mode),
+// max_cells) (ties between +v and −v in a block go to +v), but it reads the map at most twice
+// and never materialises the T×S normalised map — a model view at T = 512 draws dozens of them.
+MapValues thumbnail_map(const float* map, int64_t T, int64_t S, MapKind kind, MapNorm mode,
+                        int64_t max_cells);
+MapValues thumbnail_map(const AttentionMapRef& ref, MapNorm mode, int64_t max_cells);
 
 // The value the head view shows at (query t, key s) in `mode` — the same number as
 // normalise_map(ref, mode).at(t, s), computed from one row (or, for AbsMinMax, one pass over the

@@ -14,6 +14,7 @@
 #include <cstdlib>
 #include <memory>
 #include <string>
+#include <tuple>
 #include <vector>
 
 #include <qcustomplot.h>
@@ -340,11 +341,34 @@ TEST_F(AttentionViewTest, RenderLightAndDark) {
     EXPECT_TRUE(framed);
     if (dir) {
       const QString suffix = dark ? "-dark" : "-light";
-      model.grab().save(QString("%1/attention-model%2.png").arg(dir, suffix));
-      head.grab().save(QString("%1/attention-head%2.png").arg(dir, suffix));
+      auto save = [&](ChartView& v, const QString& name) {
+        QCoreApplication::processEvents();  // let the control rows lay out
+        v.plot()->replot();
+        v.grab().save(QString("%1/%2%3.png").arg(dir, name, suffix));
+      };
+      save(model, "attention-model");
+      save(head, "attention-head");
       head.showMap(3, 17);
-      head.plot()->replot();
-      head.grab().save(QString("%1/attention-head-hidden%2.png").arg(dir, suffix));
+      save(head, "attention-head-hidden");
+      head.setNormalisation(MapNorm::Raw);
+      model.setNormalisation(MapNorm::Raw);
+      save(head, "attention-head-raw");
+      save(model, "attention-model-raw");
+      if (!dark) {  // edge cases, light only
+        for (auto [name, preset, text, ch] :
+             {std::tuple<const char*, const char*, const char*, std::vector<int64_t>>{
+                  "empty", "", "", {}},
+              {"llama", "llama-tiny", "Hello, world", {}},
+              {"mamba1-none", "mamba1-tiny", "Hello, world", {}},
+              {"mamba2", "mamba2-tiny", "Hello, world", {0, 3}},
+              {"t1", "jamba-tiny", "x", {1}}}) {
+          auto tr = *preset ? trace_of(preset, text, ch) : nullptr;
+          model.setTrace(tr);
+          head.setTrace(tr);
+          save(model, QString("attention-model-%1").arg(name));
+          save(head, QString("attention-head-%1").arg(name));
+        }
+      }
     }
   }
 }

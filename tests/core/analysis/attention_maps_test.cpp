@@ -228,6 +228,35 @@ TEST(AttentionMapsDownsample, SmallMapsPassThroughAndBadSizesThrow) {
   EXPECT_THROW(downsample_map(in, 0), Error);
 }
 
+TEST(AttentionMapsThumbnail, EqualsNormaliseThenDownsample) {
+  // Random causal signed maps with a zero row and garbage above the diagonal, odd sizes.
+  for (auto [T, S, M] : {std::tuple<int64_t, int64_t, int64_t>{37, 37, 8},
+                         {50, 53, 7},
+                         {9, 9, 4},
+                         {5, 5, 8},
+                         {64, 64, 1}}) {
+    std::mt19937 rng(static_cast<unsigned>(T * 7 + S));
+    std::uniform_real_distribution<float> u(-2.f, 2.f);
+    V a(static_cast<size_t>(T * S));
+    for (float& x : a) x = u(rng);
+    for (int64_t s = 0; s < S; ++s) a[static_cast<size_t>(2 * S + s)] = 0.f;  // zero row 2
+    for (MapKind kind : {MapKind::Hidden, MapKind::Softmax})
+      for (MapNorm mode : {MapNorm::Raw, MapNorm::AbsMinMax, MapNorm::RowNormalised}) {
+        const MapValues want = downsample_map(normalise_map(a.data(), T, S, kind, mode), M);
+        const MapValues got = thumbnail_map(a.data(), T, S, kind, mode, M);
+        EXPECT_EQ(got.rows, want.rows);
+        EXPECT_EQ(got.cols, want.cols);
+        expect_values(got, want.values, 0.f);
+        EXPECT_EQ(got.lo, want.lo);
+        EXPECT_EQ(got.hi, want.hi);
+        EXPECT_EQ(got.diverging, want.diverging);
+      }
+  }
+  const float one = 1.f;
+  EXPECT_THROW(thumbnail_map(&one, 1, 1, MapKind::Hidden, MapNorm::Raw, 0), Error);
+  EXPECT_THROW(thumbnail_map(nullptr, 1, 1, MapKind::Hidden, MapNorm::Raw, 4), Error);
+}
+
 TEST(AttentionMapsEnumerate, JambaHasSoftmaxAtLayers2And6AndHiddenElsewhere) {
   const std::string text = "Hello, Jamba!";
   const int64_t T = static_cast<int64_t>(text.size());

@@ -1,0 +1,355 @@
+// AttentionModelView: every attention map of a trace as a thumbnail grid (rows = layers).
+#include <QEvent>
+#include <QMouseEvent>
+#include <QVBoxLayout>
+
+#include <algorithm>
+
+#include <qcustomplot.h>
+
+#include "core/common/error.h"
+#include "widgets/attention_view.h"
+#include "widgets/plot_style.h"
+
+namespace seqlens::widgets {
+
+using analysis::AttentionMapRef;
+using analysis::MapKind;
+using analysis::MapNorm;
+
+namespace {
+
+// Okabe–Ito orange and bluish green: tell the two kinds apart, colour-blind safe, readable on
+// light and dark backgrounds.
+const QColor kSoftmaxColour(230, 159, 0);
+const QColor kHiddenColour(0, 158, 115);
+
+QColor kind_colour(MapKind k) {
+  return k == MapKind::Softmax ? kSoftmaxColour : kHiddenColour;
+}
+
+void style_thumbnail_axis(QCPAxis* a) {
+  a->setVisible(true);
+  a->setTicks(false);
+  a->setTickLabels(false);
+  a->grid()->setVisible(false);
+  a->setPadding(0);
+  a->setLabelPadding(2);
+}
+
+// Text in the thumbnail grid that does not cap its row's height (a QCPTextElement's maximum height
+// is its text's, and a grid row takes the smallest maximum of its cells).
+class GridText : public QCPTextElement {
+ public:
+  using QCPTextElement::QCPTextElement;
+  QSize maximumOuterSizeHint() const override {
+    QSize s = QCPTextElement::maximumOuterSizeHint();
+    s.setHeight(QWIDGETSIZE_MAX);
+    return s;
+  }
+};
+
+}  // namespace
+
+AttentionModelView::AttentionModelView(QWidget* parent)
+    : ChartView(parent), plot_(new QCustomPlot(this)) {
+  auto* layout = new QVBoxLayout(this);
+  layout->setContentsMargins(0, 0, 0, 0);
+  layout->addWidget(plot_);
+  plot_->setNoAntialiasingOnDrag(true);
+  connect(plot_, &QCustomPlot::mousePress, this, &AttentionModelView::onMousePress);
+  connect(plot_, &QCustomPlot::beforeReplot, this, &AttentionModelView::fitThumbnails);
+  rebuild();
+}
+
+QString AttentionModelView::title() const {
+  return tr("Attention maps (model)");
+}
+
+QCPAxisRect* AttentionModelView::thumbnailRect(int i) const {
+  return i >= 0 && i < thumbnailCount() ? thumbs_[static_cast<size_t>(i)].rect : nullptr;
+}
+
+QCPColorMap* AttentionModelView::thumbnailMap(int i) const {
+  return i >= 0 && i < thumbnailCount() ? thumbs_[static_cast<size_t>(i)].map : nullptr;
+}
+
+QString AttentionModelView::thumbnailLabel(int i) const {
+  if (i < 0 || i >= static_cast<int>(maps_.size())) return {};
+  const AttentionMapRef& m = maps_[static_cast<size_t>(i)];
+  if (m.kind == MapKind::Softmax) return tr("L%1 H%2").arg(m.layer).arg(m.index);
+  if (m.mixer == MixerKind::Mamba2) return tr("L%1 head %2").arg(m.layer).arg(m.index);
+  return tr("L%1 ch %2").arg(m.layer).arg(m.index);
+}
+
+void AttentionModelView::setTrace(std::shared_ptr<const ForwardTrace> trace) {
+  int keep_layer = -1, keep_index = -1;
+  if (selected_ >= 0) {
+    keep_layer = static_cast<int>(maps_[static_cast<size_t>(selected_)].layer);
+    keep_index = static_cast<int>(maps_[static_cast<size_t>(selected_)].index);
+  }
+  const std::vector<LayerKind> old_kinds =
+      trace_ ? trace_->config.layer_map() : std::vector<LayerKind>{};
+  const std::vector<AttentionMapRef> old_maps = std::move(maps_);
+  trace_ = std::move(trace);
+  maps_.clear();
+  if (trace_) {
+    try {
+      maps_ = analysis::enumerate_attention_maps(*trace_);
+    } catch (const Error&) {
+      maps_.clear();  // a malformed trace shows as one without maps
+    }
+  }
+  selected_ = static_cast<int>(analysis::find_map(maps_, keep_layer, keep_index));
+  // Same layers and maps as before (a new text, say): keep the grid, refill the thumbnails.
+  bool same = trace_ && !thumbs_.empty() && trace_->config.layer_map() == old_kinds &&
+              old_maps.size() == maps_.size();
+  for (size_t i = 0; same && i < maps_.size(); ++i)
+    same = maps_[i].layer == old_maps[i].layer && maps_[i].index == old_maps[i].index;
+  if (!same) {
+    rebuild();
+    return;
+  }
+  fillThumbnails();
+  updateFrames();
+  plot_->replot(QCustomPlot::rpQueuedReplot);
+}
+
+void AttentionModelView::selectLayer(int layer) {
+  if (selected_ >= 0 && maps_[static_cast<size_t>(selected_)].layer == layer) return;
+  selected_ = static_cast<int>(analysis::first_map_of_layer(maps_, layer));
+  updateFrames();
+  plot_->replot(QCustomPlot::rpQueuedReplot);
+}
+
+void AttentionModelView::selectMap(int layer, int index) {
+  const int i = static_cast<int>(analysis::find_map(maps_, layer, index));
+  if (i == selected_) return;
+  selected_ = i;
+  updateFrames();
+  plot_->replot(QCustomPlot::rpQueuedReplot);
+}
+
+void AttentionModelView::setNormalisation(MapNorm mode) {
+  if (mode == norm_) return;
+  norm_ = mode;
+  rebuild();  // the caption and the colour-scale legend change with the mode
+}
+
+QString AttentionModelView::captionText() const {
+  return tr("Orange frames: softmax attention (probabilities) · green frames: Mamba hidden "
+            "attention (%1) · click a map to inspect it")
+      .arg(norm_ == MapNorm::Raw         ? tr("raw α, each map on its own symmetric scale")
+           : norm_ == MapNorm::AbsMinMax ? tr("|α| min–max")
+                                         : tr("row-normalised |α|"));
+}
+
+void AttentionModelView::rebuild() {
+  plot_->clearPlottables();
+  plot_->clearItems();
+  plot_->plotLayout()->clear();
+  thumbs_.clear();
+  row_labels_.clear();
+
+  QFont title_font = font();
+  title_font.setPointSizeF(title_font.pointSizeF() * 1.15);
+  title_font.setBold(true);
+  title_ = new QCPTextElement(plot_, tr("Attention maps by layer"), title_font);
+  plot_->plotLayout()->addElement(0, 0, title_);
+  // Body: the thumbnail grid, and beside it the colour scales that explain it.
+  body_ = new QCPLayoutGrid;
+  QCPLayoutGrid* body = body_;
+  plot_->plotLayout()->addElement(1, 0, body);
+  grid_ = new QCPLayoutGrid;
+  body->addElement(0, 0, grid_);
+  grid_->setColumnSpacing(6);
+  grid_->setRowSpacing(2);
+  legend_ = nullptr;
+  QFont small = font();
+  small.setPointSizeF(small.pointSizeF() * 0.85);
+  caption_ = new QCPTextElement(plot_, captionText(), small);
+  plot_->plotLayout()->addElement(2, 0, caption_);
+
+  columns_ = rows_ = 0;
+  if (trace_ && !maps_.empty()) {
+    legend_ = new QCPLayoutGrid;
+    body->addElement(0, 1, legend_);
+    body->setColumnStretchFactor(1, 0.01);
+    auto add_scale = [&](int row, const QCPColorGradient& g, QCPRange range, const QString& label) {
+      auto* scale = new QCPColorScale(plot_);
+      scale->setGradient(g);
+      scale->setDataRange(range);
+      scale->setBarWidth(10);
+      scale->axis()->setLabel(label);
+      scale->axis()->setLabelFont(small);
+      scale->axis()->setTickLabelFont(small);
+      scale->axis()->ticker()->setTickCount(3);
+      legend_->addElement(row, 0, scale);
+    };
+    bool any_hidden = false;
+    for (const AttentionMapRef& m : maps_) any_hidden |= m.kind == MapKind::Hidden;
+    add_scale(0, viridis(), QCPRange(0, 1),
+              any_hidden && norm_ != MapNorm::Raw ? tr("probability · normalised |α|")
+                                                  : tr("probability"));
+    if (any_hidden && norm_ == MapNorm::Raw)
+      add_scale(1, diverging(), QCPRange(-1, 1), tr("α ÷ max |α| of its map"));
+    // An empty row below keeps the scales short.
+    const int spacer = legend_->rowCount();
+    legend_->addElement(spacer, 0, new GridText(plot_, QString()));
+    legend_->setRowStretchFactor(spacer, 3 - spacer);
+  }
+  if (!trace_) {
+    grid_->addElement(0, 0,
+                      new QCPTextElement(plot_, tr("No trace yet: run a model to see the "
+                                                   "attention maps of every layer.")));
+    apply_palette(plot_);
+    return;
+  }
+  const std::vector<LayerKind> kinds = trace_->config.layer_map();
+  rows_ = static_cast<int>(kinds.size());
+  std::vector<int> per_layer(kinds.size(), 0);
+  for (const AttentionMapRef& m : maps_) ++per_layer[static_cast<size_t>(m.layer)];
+  columns_ = std::max(1, *std::max_element(per_layer.begin(), per_layer.end()));
+
+  QFont label_font = small;
+  label_font.setBold(true);
+  for (int l = 0; l < rows_; ++l) {
+    const MixerKind mixer = kinds[static_cast<size_t>(l)].mixer;
+    const QString kind = mixer == MixerKind::Attention ? tr("attention")
+                         : mixer == MixerKind::Mamba2  ? tr("Mamba-2")
+                                                       : tr("Mamba");
+    auto* label = new GridText(plot_, tr("L%1\n%2").arg(l).arg(kind), label_font);
+    label->setProperty("attention", mixer == MixerKind::Attention);
+    grid_->addElement(l, 0, label);
+    row_labels_.push_back(label);
+    if (per_layer[static_cast<size_t>(l)] == 0) {
+      const QString why = mixer == MixerKind::Attention
+                              ? tr("attention pattern not recorded")
+                              : tr("hidden attention not recorded: pick a channel in the head "
+                                   "view to record it");
+      grid_->addElement(l, 1, new GridText(plot_, why, small));
+    }
+  }
+  std::vector<int> column(kinds.size(), 0);
+  for (size_t i = 0; i < maps_.size(); ++i) {
+    const AttentionMapRef& m = maps_[i];
+    auto* rect = new QCPAxisRect(plot_, true);
+    for (QCPAxis* a : rect->axes()) style_thumbnail_axis(a);
+    rect->setAutoMargins(QCP::msBottom);
+    rect->setMinimumMargins(QMargins(1, 1, 1, 1));
+    rect->axis(QCPAxis::atBottom)->setLabelFont(small);
+    rect->axis(QCPAxis::atBottom)->setLabel(thumbnailLabel(static_cast<int>(i)));
+    rect->axis(QCPAxis::atLeft)->setRangeReversed(true);  // query 0 at the top, as in a matrix
+    rect->axis(QCPAxis::atRight)->setRangeReversed(true);
+    grid_->addElement(static_cast<int>(m.layer), 1 + column[static_cast<size_t>(m.layer)]++, rect);
+    auto* map = new QCPColorMap(rect->axis(QCPAxis::atBottom), rect->axis(QCPAxis::atLeft));
+    map->setInterpolate(false);
+    map->setTightBoundary(false);
+    thumbs_.push_back({rect, map});
+  }
+  // Label column narrow, thumbnail columns equal.
+  grid_->setColumnStretchFactor(0, 0.01);
+  fillThumbnails();
+  apply_palette(plot_);
+  updateFrames();
+  plot_->replot(QCustomPlot::rpQueuedReplot);
+}
+
+void AttentionModelView::fillThumbnails() {
+  for (size_t i = 0; i < thumbs_.size(); ++i) {
+    const AttentionMapRef& ref = maps_[i];
+    // Softmax maps are probabilities in every mode: draw them as they are.
+    const MapNorm mode = ref.kind == MapKind::Softmax ? MapNorm::Raw : norm_;
+    const analysis::MapValues v = analysis::thumbnail_map(ref, mode, kThumbnailCells);
+    QCPColorMap* map = thumbs_[i].map;
+    QCPColorMapData* d = map->data();
+    d->setSize(static_cast<int>(v.cols), static_cast<int>(v.rows));
+    // Cell centres spread over the map's full extent, so a thumbnail always covers T × S.
+    const double cw = double(ref.S) / double(v.cols), ch = double(ref.T) / double(v.rows);
+    d->setRange(QCPRange(-0.5 + cw / 2, ref.S - 0.5 - cw / 2),
+                QCPRange(-0.5 + ch / 2, ref.T - 0.5 - ch / 2));
+    for (int r = 0; r < v.rows; ++r)
+      for (int c = 0; c < v.cols; ++c)
+        d->setCell(c, r, v.values[static_cast<size_t>(r * v.cols + c)]);
+    map->setGradient(v.diverging ? diverging() : viridis());
+    map->setDataRange(QCPRange(v.lo, v.hi));
+    thumbs_[i].rect->axis(QCPAxis::atBottom)->setRange(-0.5, ref.S - 0.5);
+    thumbs_[i].rect->axis(QCPAxis::atTop)->setRange(-0.5, ref.S - 0.5);
+    thumbs_[i].rect->axis(QCPAxis::atLeft)->setRange(-0.5, ref.T - 0.5);
+    thumbs_[i].rect->axis(QCPAxis::atRight)->setRange(-0.5, ref.T - 0.5);
+  }
+}
+
+void AttentionModelView::updateFrames() {
+  const QColor highlight = palette().color(QPalette::Highlight);
+  const QColor text = palette().color(QPalette::Text);
+  for (size_t i = 0; i < thumbs_.size(); ++i) {
+    const bool selected = static_cast<int>(i) == selected_;
+    const QPen pen = selected ? QPen(highlight, 3.5) : QPen(kind_colour(maps_[i].kind), 1.5);
+    for (QCPAxis* a : thumbs_[i].rect->axes()) a->setBasePen(pen);
+    QCPAxis* bottom = thumbs_[i].rect->axis(QCPAxis::atBottom);
+    QFont f = bottom->labelFont();
+    f.setBold(selected);
+    bottom->setLabelFont(f);
+    bottom->setLabelColor(selected ? highlight : text);
+  }
+  for (QCPTextElement* label : row_labels_)
+    label->setTextColor(label->property("attention").toBool() ? kSoftmaxColour : kHiddenColour);
+}
+
+void AttentionModelView::fitThumbnails() {
+  // Square thumbnails: the largest side that fits every row and column; the body's margins
+  // centre the block of thumbnails and colour scales horizontally and keep it at the top.
+  if (!body_) return;
+  body_->setAutoMargins(QCP::msNone);
+  body_->setMargins(QMargins());
+  if (thumbs_.empty() || rows_ == 0) return;
+  auto hint = [](const QCPLayoutElement* e) { return e->minimumOuterSizeHint(); };
+  const QFontMetrics fm(thumbs_.front().rect->axis(QCPAxis::atBottom)->labelFont());
+  const int label_h = fm.height() + 6;  // the bottom axis label under each thumbnail
+  const int spacing_v = plot_->plotLayout()->rowSpacing();
+  const int avail_h =
+      plot_->height() - hint(title_).height() - hint(caption_).height() - 2 * spacing_v;
+  int label_w = 0;
+  for (QCPTextElement* l : row_labels_) label_w = std::max(label_w, hint(l).width());
+  const int legend_w = legend_ ? hint(legend_).width() + body_->columnSpacing() + 8 : 0;
+  const int gap_h = grid_->columnSpacing(), gap_v = grid_->rowSpacing();
+  const int frame = 2;  // minimum margins left and right / top of each thumbnail
+  const int side_w = (plot_->width() - legend_w - label_w - gap_h * columns_) / columns_ - frame;
+  const int side_h = (avail_h - gap_v * (rows_ - 1)) / rows_ - label_h - frame;
+  const int side = std::max(6, std::min(side_w, side_h));
+  const int used_w = label_w + gap_h * columns_ + columns_ * (side + frame) + legend_w;
+  const int used_h = rows_ * (side + label_h + frame) + gap_v * (rows_ - 1);
+  const int left = std::max(0, (plot_->width() - used_w) / 2);
+  const int right = std::max(0, plot_->width() - used_w - left);
+  body_->setMargins(QMargins(left, 0, right, std::max(0, avail_h - used_h)));
+}
+
+void AttentionModelView::onMousePress(QMouseEvent* event) {
+  QCPAxisRect* rect = plot_->axisRectAt(event->pos());
+  for (size_t i = 0; i < thumbs_.size(); ++i) {
+    if (thumbs_[i].rect != rect || !rect->rect().contains(event->pos())) continue;
+    selected_ = static_cast<int>(i);
+    updateFrames();
+    plot_->replot(QCustomPlot::rpQueuedReplot);
+    const AttentionMapRef& m = maps_[i];
+    emit mapSelected(static_cast<int>(m.layer), static_cast<int>(m.index));
+    emit layerSelected(static_cast<int>(m.layer));
+    return;
+  }
+}
+
+void AttentionModelView::changeEvent(QEvent* e) {
+  if (e->type() == QEvent::PaletteChange) {
+    apply_palette(plot_);
+    updateFrames();
+  }
+  ChartView::changeEvent(e);
+}
+
+void AttentionModelView::resizeEvent(QResizeEvent* e) {
+  ChartView::resizeEvent(e);
+  plot_->replot(QCustomPlot::rpQueuedReplot);
+}
+
+}  // namespace seqlens::widgets

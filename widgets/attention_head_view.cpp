@@ -349,7 +349,7 @@ void AttentionHeadView::updateTickers() {
   const int h = rect_->height() > 50 ? rect_->height() : plot_->height() - 90;
   // Before the widget is first laid out its size means nothing: use token_ticker's default.
   const bool sized = plot_->width() >= 200 && plot_->height() >= 150;
-  const int x_ticks = sized ? std::max(2, w / (widest + 8)) : 40;
+  const int x_ticks = sized ? std::max(2, w / (widest + 2)) : 40;
   const int y_ticks = sized ? std::max(2, h / (fm.height() + 2)) : 40;
   if (x_ticks == x_ticks_ && y_ticks == y_ticks_ && ticked_ == current_) return;
   x_ticks_ = x_ticks;

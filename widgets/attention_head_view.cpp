@@ -54,6 +54,7 @@ AttentionHeadView::AttentionHeadView(QWidget* parent)
   controls->addWidget(norm_box_);
   controls->addStretch(1);
   map_box_->setMaxVisibleItems(20);
+  map_box_->setPlaceholderText(tr("choose to record…"));
   layer_box_->setMinimumContentsLength(12);
   map_box_->setMinimumContentsLength(16);
   map_box_->setSizeAdjustPolicy(QComboBox::AdjustToContents);
@@ -295,7 +296,11 @@ void AttentionHeadView::showCurrent() {
     const analysis::MapValues v = analysis::normalise_map(*m, mode);
     QCPColorMapData* d = map_->data();
     d->setSize(static_cast<int>(v.cols), static_cast<int>(v.rows));
-    d->setRange(QCPRange(0, double(v.cols - 1)), QCPRange(0, double(v.rows - 1)));
+    // Cell centres at 0..n−1; QCPColorMap draws a lone cell exactly over its range instead.
+    auto centres = [](int64_t n) {
+      return n == 1 ? QCPRange(-0.5, 0.5) : QCPRange(0, double(n - 1));
+    };
+    d->setRange(centres(v.cols), centres(v.rows));
     for (int r = 0; r < v.rows; ++r)
       for (int c = 0; c < v.cols; ++c)
         d->setCell(c, r, v.values[static_cast<size_t>(r * v.cols + c)]);
@@ -318,9 +323,13 @@ void AttentionHeadView::showCurrent() {
     updateTickers();
     plot_->xAxis->setTickLabels(true);
     plot_->yAxis->setTickLabels(true);
+    plot_->xAxis->setVisible(true);
+    plot_->yAxis->setVisible(true);
   } else {
     plot_->xAxis->setTickLabels(false);
     plot_->yAxis->setTickLabels(false);
+    plot_->xAxis->setVisible(false);
+    plot_->yAxis->setVisible(false);
     plot_->xAxis->setRange(0, 1);
     plot_->yAxis->setRange(0, 1);
   }
@@ -340,7 +349,7 @@ void AttentionHeadView::updateTickers() {
   const int h = rect_->height() > 50 ? rect_->height() : plot_->height() - 90;
   // Before the widget is first laid out its size means nothing: use token_ticker's default.
   const bool sized = plot_->width() >= 200 && plot_->height() >= 150;
-  const int x_ticks = sized ? std::max(2, w / (widest + 8)) : 40;
+  const int x_ticks = sized ? std::max(2, w / (widest + 2)) : 40;
   const int y_ticks = sized ? std::max(2, h / (fm.height() + 2)) : 40;
   if (x_ticks == x_ticks_ && y_ticks == y_ticks_ && ticked_ == current_) return;
   x_ticks_ = x_ticks;
@@ -469,6 +478,11 @@ void AttentionHeadView::changeEvent(QEvent* e) {
     updateCursor();
   } else if (e->type() == QEvent::LanguageChange) {
     retranslateNormBox();
+    plot_->xAxis->setLabel(tr("key token (s)"));
+    plot_->yAxis->setLabel(tr("query token (t)"));
+    fillLayerBox();
+    fillMapBox();
+    showCurrent();
   }
   ChartView::changeEvent(e);
 }

@@ -49,6 +49,15 @@ class GridText : public QCPTextElement {
   }
 };
 
+// The range QCPColorMapData wants for `cells` cells spread over `extent` tokens (−0.5 to
+// extent − 0.5): from the first cell's centre to the last's. QCPColorMap draws a single cell
+// exactly over its range, so one cell gets the whole extent.
+QCPRange cell_centres(int64_t cells, int64_t extent) {
+  if (cells <= 1) return QCPRange(-0.5, double(extent) - 0.5);
+  const double w = double(extent) / double(cells);
+  return QCPRange(-0.5 + w / 2, double(extent) - 0.5 - w / 2);
+}
+
 }  // namespace
 
 AttentionModelView::AttentionModelView(QWidget* parent)
@@ -136,12 +145,28 @@ void AttentionModelView::setNormalisation(MapNorm mode) {
   rebuild();  // the caption and the colour-scale legend change with the mode
 }
 
+bool AttentionModelView::any_of_kind(MapKind kind) const {
+  for (const AttentionMapRef& m : maps_)
+    if (m.kind == kind) return true;
+  return false;
+}
+
 QString AttentionModelView::captionText() const {
-  return tr("Orange frames: softmax attention (probabilities) · green frames: Mamba hidden "
-            "attention (%1) · click a map to inspect it")
-      .arg(norm_ == MapNorm::Raw         ? tr("raw α, each map on its own symmetric scale")
-           : norm_ == MapNorm::AbsMinMax ? tr("|α| min–max")
-                                         : tr("row-normalised |α|"));
+  if (!trace_) return QString();
+  if (maps_.empty())
+    return tr("Record attention patterns or hidden-attention channels to see maps here.");
+  QStringList parts;
+  if (any_of_kind(MapKind::Softmax))
+    parts << tr("orange frames: softmax attention (probabilities)");
+  if (any_of_kind(MapKind::Hidden))
+    parts << tr("green frames: Mamba hidden attention (%1)")
+                 .arg(norm_ == MapNorm::Raw         ? tr("raw α, each map on its own scale")
+                      : norm_ == MapNorm::AbsMinMax ? tr("|α| min–max")
+                                                    : tr("row-normalised |α|"));
+  parts << tr("click a map to inspect it");
+  QString text = parts.join(QStringLiteral(" · "));
+  text[0] = text[0].toUpper();
+  return text;
 }
 
 void AttentionModelView::rebuild() {
@@ -186,17 +211,19 @@ void AttentionModelView::rebuild() {
       scale->axis()->ticker()->setTickCount(3);
       legend_->addElement(row, 0, scale);
     };
-    bool any_hidden = false;
-    for (const AttentionMapRef& m : maps_) any_hidden |= m.kind == MapKind::Hidden;
-    add_scale(0, viridis(), QCPRange(0, 1),
-              any_hidden && norm_ != MapNorm::Raw ? tr("probability · normalised |α|")
-                                                  : tr("probability"));
-    if (any_hidden && norm_ == MapNorm::Raw)
-      add_scale(1, diverging(), QCPRange(-1, 1), tr("α ÷ max |α| of its map"));
+    const bool softmax = any_of_kind(MapKind::Softmax), hidden = any_of_kind(MapKind::Hidden);
+    const bool hidden_raw = hidden && norm_ == MapNorm::Raw;
+    int row = 0;
+    if (softmax || !hidden_raw)
+      add_scale(row++, viridis(), QCPRange(0, 1),
+                !hidden      ? tr("probability")
+                : !softmax   ? tr("normalised |α|")
+                : hidden_raw ? tr("probability")
+                             : tr("probability · normalised |α|"));
+    if (hidden_raw) add_scale(row++, diverging(), QCPRange(-1, 1), tr("α ÷ max |α| of its map"));
     // An empty row below keeps the scales short.
-    const int spacer = legend_->rowCount();
-    legend_->addElement(spacer, 0, new GridText(plot_, QString()));
-    legend_->setRowStretchFactor(spacer, 3 - spacer);
+    legend_->addElement(row, 0, new GridText(plot_, QString()));
+    legend_->setRowStretchFactor(row, 3 - row);
   }
   if (!trace_) {
     grid_->addElement(0, 0,
@@ -264,10 +291,7 @@ void AttentionModelView::fillThumbnails() {
     QCPColorMap* map = thumbs_[i].map;
     QCPColorMapData* d = map->data();
     d->setSize(static_cast<int>(v.cols), static_cast<int>(v.rows));
-    // Cell centres spread over the map's full extent, so a thumbnail always covers T × S.
-    const double cw = double(ref.S) / double(v.cols), ch = double(ref.T) / double(v.rows);
-    d->setRange(QCPRange(-0.5 + cw / 2, ref.S - 0.5 - cw / 2),
-                QCPRange(-0.5 + ch / 2, ref.T - 0.5 - ch / 2));
+    d->setRange(cell_centres(v.cols, ref.S), cell_centres(v.rows, ref.T));
     for (int r = 0; r < v.rows; ++r)
       for (int c = 0; c < v.cols; ++c)
         d->setCell(c, r, v.values[static_cast<size_t>(r * v.cols + c)]);
@@ -303,8 +327,14 @@ void AttentionModelView::fitThumbnails() {
   if (!body_) return;
   body_->setAutoMargins(QCP::msNone);
   body_->setMargins(QMargins());
-  if (thumbs_.empty() || rows_ == 0) return;
   auto hint = [](const QCPLayoutElement* e) { return e->minimumOuterSizeHint(); };
+  if (rows_ == 0) return;
+  if (thumbs_.empty()) {  // only notes: a compact block in the middle, rows of text height
+    const int w = std::min(plot_->width(), 720), h = std::min(plot_->height() - 60, rows_ * 44);
+    const int side = std::max(0, (plot_->width() - w) / 2);
+    body_->setMargins(QMargins(side, 8, side, std::max(0, plot_->height() - 60 - h)));
+    return;
+  }
   const QFontMetrics fm(thumbs_.front().rect->axis(QCPAxis::atBottom)->labelFont());
   const int label_h = fm.height() + 6;  // the bottom axis label under each thumbnail
   const int spacing_v = plot_->plotLayout()->rowSpacing();
@@ -343,6 +373,8 @@ void AttentionModelView::changeEvent(QEvent* e) {
   if (e->type() == QEvent::PaletteChange) {
     apply_palette(plot_);
     updateFrames();
+  } else if (e->type() == QEvent::LanguageChange) {
+    rebuild();
   }
   ChartView::changeEvent(e);
 }

@@ -74,6 +74,7 @@ class AttentionModelView : public ChartView {
   };
   void rebuild();
   QString captionText() const;
+  bool any_of_kind(analysis::MapKind kind) const;
   void fillThumbnails();
   void updateFrames();
   void fitThumbnails();

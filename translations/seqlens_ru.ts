@@ -1,170 +1,1745 @@
-<?xml version="1.0" encoding="utf-8"?>
+<?xml version='1.0' encoding='utf-8'?>
 <!DOCTYPE TS>
 <TS version="2.1" language="ru_RU">
 <context>
+    <name>ImageExport</name>
+    <message>
+        <location filename="../widgets/export.cpp" line="31" />
+        <location filename="../widgets/export.cpp" line="38" />
+        <source>Cannot write %1: %2</source>
+        <translation>Не удаётся записать %1: %2</translation>
+    </message>
+    <message>
+        <location filename="../widgets/export.cpp" line="35" />
+        <source>Cannot write %1: rendering failed</source>
+        <translation>Не удаётся записать %1: отрисовка не удалась</translation>
+    </message>
+    <message>
+        <location filename="../widgets/export.cpp" line="85" />
+        <source>Unknown image format '%1' (use png, svg or pdf)</source>
+        <translation>Неизвестный формат изображения «%1» (используйте png, svg или pdf)</translation>
+    </message>
+    <message>
+        <location filename="../widgets/export.cpp" line="91" />
+        <source>No image format given (use png, svg or pdf)</source>
+        <translation>Формат изображения не указан (используйте png, svg или pdf)</translation>
+    </message>
+    <message>
+        <location filename="../widgets/export.cpp" line="102" />
+        <source>Cannot write %1: size %2×%3 at %4 DPI is out of range</source>
+        <translation>Не удаётся записать %1: размер %2×%3 при %4 DPI вне допустимого диапазона</translation>
+    </message>
+    <message>
+        <location filename="../widgets/export.cpp" line="129" />
+        <source>Cannot create folder %1</source>
+        <translation>Не удаётся создать папку %1</translation>
+    </message>
+</context>
+<context>
     <name>main</name>
     <message>
-        <location filename="../app/gui/main.cpp" line="20"/>
+        <location filename="../app/gui/main.cpp" line="48" />
         <source>See how Transformers, Mamba and hybrid models work, and what they cost.</source>
         <translation>Смотрите, как работают трансформеры, Mamba и гибридные модели и чего они стоят.</translation>
     </message>
     <message>
-        <location filename="../app/gui/main.cpp" line="24"/>
+        <location filename="../app/gui/main.cpp" line="52" />
         <source>Preset or model directory.</source>
         <translation>Встроенная модель или каталог модели.</translation>
     </message>
     <message>
-        <location filename="../app/gui/main.cpp" line="26"/>
+        <location filename="../app/gui/main.cpp" line="54" />
         <source>Input text.</source>
         <translation>Входной текст.</translation>
     </message>
     <message>
-        <location filename="../app/gui/main.cpp" line="27"/>
+        <location filename="../app/gui/main.cpp" line="55" />
         <source>Language: en or ru.</source>
         <translation>Язык: en или ru.</translation>
     </message>
     <message>
-        <location filename="../app/gui/main.cpp" line="30"/>
+        <location filename="../app/gui/main.cpp" line="58" />
         <source>Save the main window to FILE and exit.</source>
         <translation>Сохранить главное окно в ФАЙЛ и выйти.</translation>
+    </message>
+    <message>
+        <location filename="../app/gui/main.cpp" line="61" />
+        <source>Tab to show first (0-based index).</source>
+        <translation>Вкладка, открываемая первой (номер с 0).</translation>
+    </message>
+    <message>
+        <location filename="../app/gui/main.cpp" line="64" />
+        <source>Render every view into DIR without a window and exit.</source>
+        <translation>Отрисовать все представления в папку DIR без окна и выйти.</translation>
+    </message>
+    <message>
+        <location filename="../app/gui/main.cpp" line="67" />
+        <source>Image formats for --export-all.</source>
+        <translation>Форматы изображений для --export-all.</translation>
+    </message>
+    <message>
+        <location filename="../app/gui/main.cpp" line="69" />
+        <source>Chart size WxH.</source>
+        <translation>Размер графика ШxВ.</translation>
+    </message>
+    <message>
+        <location filename="../app/gui/main.cpp" line="71" />
+        <source>PNG resolution.</source>
+        <translation>Разрешение PNG.</translation>
+    </message>
+    <message>
+        <location filename="../app/gui/main.cpp" line="75" />
+        <source>Longest input of the scaling chart for --export-all.</source>
+        <translation>Наибольшая длина входа для графика масштабирования в --export-all.</translation>
+    </message>
+</context>
+<context>
+    <name>seqlens::app::CompareView</name>
+    <message>
+        <location filename="../app/gui/compare_view.cpp" line="39" />
+        <source>Transformer (llama-tiny): attention</source>
+        <translation>Трансформер (llama-tiny): внимание</translation>
+    </message>
+    <message>
+        <location filename="../app/gui/compare_view.cpp" line="40" />
+        <source>Mamba (mamba1-tiny): SSM state</source>
+        <translation>Mamba (mamba1-tiny): состояние SSM</translation>
+    </message>
+    <message>
+        <location filename="../app/gui/compare_view.cpp" line="41" />
+        <source>Hybrid (jamba-tiny): expert routing</source>
+        <translation>Гибрид (jamba-tiny): маршрутизация экспертов</translation>
+    </message>
+    <message>
+        <location filename="../app/gui/compare_view.cpp" line="44" />
+        <source>Hover a token in any panel: every panel shows the same token.</source>
+        <translation>Наведите на токен в любой панели — все панели покажут тот же токен.</translation>
+    </message>
+</context>
+<context>
+    <name>seqlens::app::ExportDialog</name>
+    <message>
+        <location filename="../app/gui/export_dialog.cpp" line="18" />
+        <location filename="../app/gui/export_dialog.cpp" line="55" />
+        <source>Export chart</source>
+        <translation>Экспорт графика</translation>
+    </message>
+    <message>
+        <location filename="../app/gui/export_dialog.cpp" line="27" />
+        <source>Format</source>
+        <translation>Формат</translation>
+    </message>
+    <message>
+        <location filename="../app/gui/export_dialog.cpp" line="31" />
+        <source>Browse…</source>
+        <translation>Обзор…</translation>
+    </message>
+    <message>
+        <location filename="../app/gui/export_dialog.cpp" line="34" />
+        <source>File</source>
+        <translation>Файл</translation>
+    </message>
+    <message>
+        <location filename="../app/gui/export_dialog.cpp" line="45" />
+        <source>Width (px at 96 DPI)</source>
+        <translation>Ширина (пикс. при 96 DPI)</translation>
+    </message>
+    <message>
+        <location filename="../app/gui/export_dialog.cpp" line="46" />
+        <source>Height (px at 96 DPI)</source>
+        <translation>Высота (пикс. при 96 DPI)</translation>
+    </message>
+    <message>
+        <location filename="../app/gui/export_dialog.cpp" line="47" />
+        <source>Resolution (DPI, PNG)</source>
+        <translation>Разрешение (DPI, PNG)</translation>
+    </message>
+    <message>
+        <location filename="../app/gui/export_dialog.cpp" line="56" />
+        <source>%1 files (*.%2)</source>
+        <translation>Файлы %1 (*.%2)</translation>
+    </message>
+</context>
+<context>
+    <name>seqlens::app::InputPanel</name>
+    <message>
+        <location filename="../app/gui/input_panel.cpp" line="18" />
+        <source>English prose</source>
+        <translation>Английская проза</translation>
+    </message>
+    <message>
+        <location filename="../app/gui/input_panel.cpp" line="20" />
+        <source>Russian prose</source>
+        <translation>Русская проза</translation>
+    </message>
+    <message>
+        <location filename="../app/gui/input_panel.cpp" line="22" />
+        <source>DNA sequence</source>
+        <translation>Последовательность ДНК</translation>
+    </message>
+    <message>
+        <location filename="../app/gui/input_panel.cpp" line="24" />
+        <source>Code snippet</source>
+        <translation>Фрагмент кода</translation>
+    </message>
+    <message>
+        <location filename="../app/gui/input_panel.cpp" line="26" />
+        <source>Time series (quantised to letters)</source>
+        <translation>Временной ряд (квантованный в буквы)</translation>
+    </message>
+    <message>
+        <location filename="../app/gui/input_panel.cpp" line="36" />
+        <source>Examples…</source>
+        <translation>Примеры…</translation>
+    </message>
+    <message>
+        <location filename="../app/gui/input_panel.cpp" line="41" />
+        <source>Type or paste text; every edit recomputes</source>
+        <translation>Введите или вставьте текст; каждая правка пересчитывается</translation>
+    </message>
+    <message numerus="yes">
+        <location filename="../app/gui/input_panel.cpp" line="67" />
+        <source>%n token(s)</source>
+        <translation><numerusform>%n токен</numerusform><numerusform>%n токена</numerusform><numerusform>%n токенов</numerusform></translation>
     </message>
 </context>
 <context>
     <name>seqlens::app::MainWindow</name>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="24"/>
-        <source>attention</source>
-        <translation>внимание</translation>
-    </message>
-    <message>
-        <location filename="../app/gui/main_window.cpp" line="26"/>
-        <source>Mamba-1</source>
-        <translation>Mamba-1</translation>
-    </message>
-    <message>
-        <location filename="../app/gui/main_window.cpp" line="28"/>
-        <source>Mamba-2</source>
-        <translation>Mamba-2</translation>
-    </message>
-    <message>
-        <location filename="../app/gui/main_window.cpp" line="36"/>
+        <location filename="../app/gui/main_window.cpp" line="54" />
         <source>SeqLens</source>
         <translation>SeqLens</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="40"/>
+        <location filename="../app/gui/main_window.cpp" line="59" />
         <source>Model</source>
         <translation>Модель</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="45"/>
-        <source>Input text</source>
-        <translation>Входной текст</translation>
+        <location filename="../app/gui/main_window.cpp" line="46" />
+        <source>%1 GiB</source>
+        <translation>%1 ГиБ</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="47"/>
-        <source>The quick brown fox jumps over the lazy dog.</source>
-        <translation>Съешь же ещё этих мягких французских булок, да выпей чаю.</translation>
+        <location filename="../app/gui/main_window.cpp" line="47" />
+        <source>%1 MiB</source>
+        <translation>%1 МиБ</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="53"/>
-        <source>Model and input</source>
-        <translation>Модель и вход</translation>
+        <location filename="../app/gui/main_window.cpp" line="48" />
+        <source>%1 KiB</source>
+        <translation>%1 КиБ</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="61"/>
+        <location filename="../app/gui/main_window.cpp" line="64" />
+        <source>Input</source>
+        <translation>Вход</translation>
+    </message>
+    <message>
+        <location filename="../app/gui/main_window.cpp" line="71" />
+        <source>Layers</source>
+        <translation>Слои</translation>
+    </message>
+    <message>
+        <location filename="../app/gui/main_window.cpp" line="86" />
+        <source>Attention</source>
+        <translation>Внимание</translation>
+    </message>
+    <message>
+        <location filename="../app/gui/main_window.cpp" line="88" />
+        <source>SSM state</source>
+        <translation>Состояние SSM</translation>
+    </message>
+    <message>
+        <location filename="../app/gui/main_window.cpp" line="90" />
+        <source>Routing</source>
+        <translation>Маршрутизация</translation>
+    </message>
+    <message>
+        <location filename="../app/gui/main_window.cpp" line="92" />
+        <source>Scaling</source>
+        <translation>Масштабирование</translation>
+    </message>
+    <message>
+        <location filename="../app/gui/main_window.cpp" line="94" />
+        <source>Projection</source>
+        <translation>Прогноз</translation>
+    </message>
+    <message>
+        <location filename="../app/gui/main_window.cpp" line="96" />
+        <source>Compare</source>
+        <translation>Сравнение</translation>
+    </message>
+    <message>
+        <location filename="../app/gui/main_window.cpp" line="109" />
+        <source>Cancel</source>
+        <translation>Отмена</translation>
+    </message>
+    <message>
+        <location filename="../app/gui/main_window.cpp" line="175" />
         <source>&amp;File</source>
         <translation>&amp;Файл</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="62"/>
+        <location filename="../app/gui/main_window.cpp" line="176" />
         <source>&amp;Open Model…</source>
         <translation>&amp;Открыть модель…</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="64"/>
+        <location filename="../app/gui/main_window.cpp" line="179" />
+        <source>&amp;Export View…</source>
+        <translation>&amp;Экспорт представления…</translation>
+    </message>
+    <message>
+        <location filename="../app/gui/main_window.cpp" line="181" />
+        <source>Ctrl+E</source>
+        <translation>Ctrl+E</translation>
+    </message>
+    <message>
+        <location filename="../app/gui/main_window.cpp" line="182" />
+        <source>Export &amp;All Views…</source>
+        <translation>Экспорт &amp;всех представлений…</translation>
+    </message>
+    <message>
+        <location filename="../app/gui/main_window.cpp" line="183" />
+        <source>Ctrl+Shift+E</source>
+        <translation>Ctrl+Shift+E</translation>
+    </message>
+    <message>
+        <location filename="../app/gui/main_window.cpp" line="184" />
+        <source>Export &amp;Trace (.npz + .json)…</source>
+        <translation>Экспорт &amp;трассы (.npz + .json)…</translation>
+    </message>
+    <message>
+        <location filename="../app/gui/main_window.cpp" line="185" />
+        <source>Export &amp;Scaling Results (CSV/JSON)…</source>
+        <translation>Экспорт результатов &amp;масштабирования (CSV/JSON)…</translation>
+    </message>
+    <message>
+        <location filename="../app/gui/main_window.cpp" line="186" />
+        <source>Export Timing &amp;Profile (Perfetto JSON)…</source>
+        <translation>Экспорт &amp;профиля времени (Perfetto JSON)…</translation>
+    </message>
+    <message>
+        <location filename="../app/gui/main_window.cpp" line="189" />
         <source>&amp;Quit</source>
         <translation>&amp;Выход</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="73"/>
+        <location filename="../app/gui/main_window.cpp" line="192" />
+        <source>&amp;View</source>
+        <translation>&amp;Вид</translation>
+    </message>
+    <message>
+        <location filename="../app/gui/main_window.cpp" line="193" />
+        <source>&amp;Language</source>
+        <translation>&amp;Язык</translation>
+    </message>
+    <message>
+        <location filename="../app/gui/main_window.cpp" line="206" />
+        <source>&amp;Presenter Mode</source>
+        <translation>Режим &amp;презентации</translation>
+    </message>
+    <message>
+        <location filename="../app/gui/main_window.cpp" line="214" />
+        <source>&amp;Help</source>
+        <translation>&amp;Справка</translation>
+    </message>
+    <message>
+        <location filename="../app/gui/main_window.cpp" line="215" />
+        <source>&amp;About SeqLens</source>
+        <translation>&amp;О программе SeqLens</translation>
+    </message>
+    <message>
+        <location filename="../app/gui/main_window.cpp" line="217" />
+        <source>About SeqLens</source>
+        <translation>О программе SeqLens</translation>
+    </message>
+    <message>
+        <location filename="../app/gui/main_window.cpp" line="218" />
+        <source>&lt;b&gt;SeqLens&lt;/b&gt;&lt;p&gt;See how Transformers, Mamba and hybrid models work and what they cost: attention maps, the SSM state, expert routing and scaling, live.&lt;/p&gt;</source>
+        <translation>&lt;b&gt;SeqLens&lt;/b&gt;&lt;p&gt;Как работают трансформеры, Mamba и гибридные модели и чего они стоят: карты внимания, состояние SSM, маршрутизация экспертов и масштабирование — вживую.&lt;/p&gt;</translation>
+    </message>
+    <message>
+        <location filename="../app/gui/main_window.cpp" line="246" />
+        <source>Export “%1”…</source>
+        <translation>Экспорт «%1»…</translation>
+    </message>
+    <message>
+        <location filename="../app/gui/main_window.cpp" line="247" />
+        <source>Export All Views…</source>
+        <translation>Экспорт всех представлений…</translation>
+    </message>
+    <message>
+        <location filename="../app/gui/main_window.cpp" line="275" />
+        <source>SeqLens — %1</source>
+        <translation>SeqLens — %1</translation>
+    </message>
+    <message numerus="yes">
+        <location filename="../app/gui/main_window.cpp" line="282" />
+        <source>%n token(s) · forward %1 ms · peak %2 · cache and state %3</source>
+        <translation><numerusform>%n токен · прямой проход %1 мс · пик %2 · кэш и состояние %3</numerusform><numerusform>%n токена · прямой проход %1 мс · пик %2 · кэш и состояние %3</numerusform><numerusform>%n токенов · прямой проход %1 мс · пик %2 · кэш и состояние %3</numerusform></translation>
+    </message>
+    <message>
+        <location filename="../app/gui/main_window.cpp" line="332" />
+        <source>Scaling stopped: %1</source>
+        <translation>Масштабирование остановлено: %1</translation>
+    </message>
+    <message>
+        <location filename="../app/gui/main_window.cpp" line="342" />
+        <location filename="../app/gui/main_window.cpp" line="358" />
+        <location filename="../app/gui/main_window.cpp" line="377" />
+        <location filename="../app/gui/main_window.cpp" line="397" />
+        <location filename="../app/gui/main_window.cpp" line="427" />
+        <source>Export failed</source>
+        <translation>Экспорт не удался</translation>
+    </message>
+    <message>
+        <location filename="../app/gui/main_window.cpp" line="344" />
+        <location filename="../app/gui/main_window.cpp" line="395" />
+        <location filename="../app/gui/main_window.cpp" line="426" />
+        <source>Wrote %1</source>
+        <translation>Записан %1</translation>
+    </message>
+    <message>
+        <location filename="../app/gui/main_window.cpp" line="350" />
+        <source>Export all views to folder</source>
+        <translation>Экспорт всех представлений в папку</translation>
+    </message>
+    <message numerus="yes">
+        <location filename="../app/gui/main_window.cpp" line="359" />
+        <source>Wrote %n file(s) to %1</source>
+        <translation><numerusform>Записан %n файл в %1</numerusform><numerusform>Записано %n файла в %1</numerusform><numerusform>Записано %n файлов в %1</numerusform></translation>
+    </message>
+    <message>
+        <location filename="../app/gui/main_window.cpp" line="365" />
+        <source>Export trace</source>
+        <translation>Экспорт трассы</translation>
+    </message>
+    <message>
+        <location filename="../app/gui/main_window.cpp" line="366" />
+        <source>NumPy archive (*.npz)</source>
+        <translation>Архив NumPy (*.npz)</translation>
+    </message>
+    <message>
+        <location filename="../app/gui/main_window.cpp" line="375" />
+        <source>Wrote %1 and its .json sidecar</source>
+        <translation>Записаны %1 и его описание .json</translation>
+    </message>
+    <message>
+        <location filename="../app/gui/main_window.cpp" line="383" />
+        <location filename="../app/gui/main_window.cpp" line="389" />
+        <source>Export scaling results</source>
+        <translation>Экспорт результатов масштабирования</translation>
+    </message>
+    <message>
+        <location filename="../app/gui/main_window.cpp" line="384" />
+        <source>Measure first: Scaling tab ▸ Measure.</source>
+        <translation>Сначала выполните измерение: вкладка «Масштабирование» ▸ «Измерить».</translation>
+    </message>
+    <message>
+        <location filename="../app/gui/main_window.cpp" line="390" />
+        <source>CSV (*.csv);;JSON (*.json)</source>
+        <translation>CSV (*.csv);;JSON (*.json)</translation>
+    </message>
+    <message>
+        <location filename="../app/gui/main_window.cpp" line="405" />
+        <source>Export timing profile</source>
+        <translation>Экспорт профиля времени</translation>
+    </message>
+    <message>
+        <location filename="../app/gui/main_window.cpp" line="406" />
+        <source>Trace events for Perfetto / chrome://tracing (*.json)</source>
+        <translation>События трассировки для Perfetto / chrome://tracing (*.json)</translation>
+    </message>
+    <message>
+        <location filename="../app/gui/main_window.cpp" line="140" />
         <source>Error: %1</source>
         <translation>Ошибка: %1</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="75"/>
-        <source>Computing…</source>
-        <translation>Вычисление…</translation>
-    </message>
-    <message>
-        <location filename="../app/gui/main_window.cpp" line="96"/>
+        <location filename="../app/gui/main_window.cpp" line="264" />
         <source>Open Hugging Face model directory</source>
         <translation>Открыть каталог модели Hugging Face</translation>
     </message>
+</context>
+<context>
+    <name>seqlens::app::ModelPanel</name>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="105"/>
-        <source> + MoE</source>
-        <translation> + MoE</translation>
+        <location filename="../app/gui/model_panel.cpp" line="34" />
+        <source>(custom)</source>
+        <translation>(своя)</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="107"/>
-        <source>&lt;b&gt;%1&lt;/b&gt; (%2)&lt;br&gt;%3 layers: %4&lt;br&gt;parameters: %5 total, %6 active per token</source>
-        <translation>&lt;b&gt;%1&lt;/b&gt; (%2)&lt;br&gt;слоёв: %3: %4&lt;br&gt;параметров: %5 всего, %6 активных на токен</translation>
+        <location filename="../app/gui/model_panel.cpp" line="40" />
+        <source>Preset</source>
+        <translation>Пресет</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="113"/>
-        <source>%1 tokens · forward %2 ms · state %3 KiB</source>
-        <translation>токенов: %1 · прямой проход %2 мс · состояние %3 КиБ</translation>
+        <location filename="../app/gui/model_panel.cpp" line="42" />
+        <source>Transformer (GPT-2)</source>
+        <translation>Трансформер (GPT-2)</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="128"/>
-        <source>Layer %1, head 0: attention pattern</source>
-        <translation>Слой %1, голова 0: карта внимания</translation>
+        <location filename="../app/gui/model_panel.cpp" line="43" />
+        <source>Transformer (Llama)</source>
+        <translation>Трансформер (Llama)</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="129"/>
-        <source>key token</source>
-        <translation>токен ключа</translation>
+        <location filename="../app/gui/model_panel.cpp" line="44" />
+        <source>Mamba-1</source>
+        <translation>Mamba-1</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="130"/>
-        <source>query token</source>
-        <translation>токен запроса</translation>
+        <location filename="../app/gui/model_panel.cpp" line="45" />
+        <source>Mamba-2 (SSD)</source>
+        <translation>Mamba-2 (SSD)</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="131"/>
-        <source>weight</source>
-        <translation>вес</translation>
+        <location filename="../app/gui/model_panel.cpp" line="46" />
+        <source>Jamba hybrid</source>
+        <translation>Гибрид Jamba</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="141"/>
-        <source>Layer %1: step size Δ per head</source>
-        <translation>Слой %1: шаг Δ по головам</translation>
+        <location filename="../app/gui/model_panel.cpp" line="47" />
+        <source>Family</source>
+        <translation>Семейство</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="142"/>
-        <source>Layer %1: step size Δ per channel</source>
-        <translation>Слой %1: шаг Δ по каналам</translation>
+        <location filename="../app/gui/model_panel.cpp" line="59" />
+        <source>Layers</source>
+        <translation>Слои</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="144"/>
-        <source>channel</source>
-        <translation>канал</translation>
+        <location filename="../app/gui/model_panel.cpp" line="60" />
+        <source>d_model</source>
+        <translation>d_model</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="144"/>
-        <source>head</source>
-        <translation>голова</translation>
+        <location filename="../app/gui/model_panel.cpp" line="61" />
+        <source>Heads</source>
+        <translation>Головы</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="145"/>
+        <location filename="../app/gui/model_panel.cpp" line="62" />
+        <source>KV heads</source>
+        <translation>Головы KV</translation>
+    </message>
+    <message>
+        <location filename="../app/gui/model_panel.cpp" line="63" />
+        <source>d_state</source>
+        <translation>d_state</translation>
+    </message>
+    <message>
+        <location filename="../app/gui/model_panel.cpp" line="64" />
+        <source>Expand</source>
+        <translation>Расширение</translation>
+    </message>
+    <message>
+        <location filename="../app/gui/model_panel.cpp" line="65" />
+        <source>Experts</source>
+        <translation>Эксперты</translation>
+    </message>
+    <message>
+        <location filename="../app/gui/model_panel.cpp" line="66" />
+        <source>Top-k</source>
+        <translation>Top-k</translation>
+    </message>
+    <message>
+        <location filename="../app/gui/model_panel.cpp" line="67" />
+        <source>1 attention layer in</source>
+        <translation>1 слой внимания на</translation>
+    </message>
+    <message>
+        <location filename="../app/gui/model_panel.cpp" line="68" />
+        <source>1 MoE layer in</source>
+        <translation>1 слой MoE на</translation>
+    </message>
+    <message>
+        <location filename="../app/gui/model_panel.cpp" line="69" />
+        <source>Seed</source>
+        <translation>Зерно</translation>
+    </message>
+    <message>
+        <location filename="../app/gui/model_panel.cpp" line="71" />
+        <source>Re-seed</source>
+        <translation>Новое зерно</translation>
+    </message>
+    <message>
+        <location filename="../app/gui/model_panel.cpp" line="72" />
+        <source>Initialise the same architecture from a new random seed</source>
+        <translation>Инициализировать ту же архитектуру из нового случайного зерна</translation>
+    </message>
+    <message>
+        <location filename="../app/gui/model_panel.cpp" line="73" />
+        <source>Open model directory…</source>
+        <translation>Открыть папку модели…</translation>
+    </message>
+    <message>
+        <location filename="../app/gui/model_panel.cpp" line="129" />
+        <source>Not applied: %1</source>
+        <translation>Не применено: %1</translation>
+    </message>
+    <message>
+        <location filename="../app/gui/model_panel.cpp" line="177" />
+        <source>&lt;b&gt;%1&lt;/b&gt;&lt;br&gt;%2 parameters, %3 active per token</source>
+        <translation>&lt;b&gt;%1&lt;/b&gt;&lt;br&gt;параметров: %2, активных на токен: %3</translation>
+    </message>
+</context>
+<context>
+    <name>seqlens::app::Session</name>
+    <message>
+        <location filename="../app/gui/session.cpp" line="77" />
+        <source>custom %1</source>
+        <translation>своя %1</translation>
+    </message>
+</context>
+<context>
+    <name>seqlens::widgets::AttentionHeadView</name>
+    <message>
+        <location filename="../widgets/attention_head_view.cpp" line="42" />
+        <source>Layer:</source>
+        <translation>Слой:</translation>
+    </message>
+    <message>
+        <location filename="../widgets/attention_head_view.cpp" line="45" />
+        <source>Normalisation:</source>
+        <translation>Нормировка:</translation>
+    </message>
+    <message>
+        <location filename="../widgets/attention_head_view.cpp" line="57" />
+        <source>choose to record…</source>
+        <translation>выберите для записи…</translation>
+    </message>
+    <message>
+        <location filename="../widgets/attention_head_view.cpp" line="89" />
+        <location filename="../widgets/attention_head_view.cpp" line="481" />
+        <source>key token (s)</source>
+        <translation>токен-ключ (s)</translation>
+    </message>
+    <message>
+        <location filename="../widgets/attention_head_view.cpp" line="90" />
+        <location filename="../widgets/attention_head_view.cpp" line="482" />
+        <source>query token (t)</source>
+        <translation>токен-запрос (t)</translation>
+    </message>
+    <message>
+        <location filename="../widgets/attention_head_view.cpp" line="121" />
+        <source>Attention map (head)</source>
+        <translation>Карта внимания (голова)</translation>
+    </message>
+    <message>
+        <location filename="../widgets/attention_head_view.cpp" line="129" />
+        <source>Raw α (signed)</source>
+        <translation>Исходные α (со знаком)</translation>
+    </message>
+    <message>
+        <location filename="../widgets/attention_head_view.cpp" line="130" />
+        <location filename="../widgets/attention_head_view.cpp" line="142" />
+        <source>|α| min–max</source>
+        <translation>|α|, мин–макс</translation>
+    </message>
+    <message>
+        <location filename="../widgets/attention_head_view.cpp" line="131" />
+        <source>Row-normalised |α|</source>
+        <translation>|α|, нормированные по строкам</translation>
+    </message>
+    <message>
+        <location filename="../widgets/attention_head_view.cpp" line="137" />
+        <source>Attention</source>
+        <translation>Внимание</translation>
+    </message>
+    <message>
+        <location filename="../widgets/attention_head_view.cpp" line="138" />
+        <source>Layer %1 — no attention map recorded</source>
+        <translation>Слой %1 — карта внимания не записана</translation>
+    </message>
+    <message>
+        <location filename="../widgets/attention_head_view.cpp" line="140" />
+        <source>Layer %1, head %2 — softmax attention (probabilities)</source>
+        <translation>Слой %1, голова %2 — softmax-внимание (вероятности)</translation>
+    </message>
+    <message>
+        <location filename="../widgets/attention_head_view.cpp" line="141" />
+        <source>raw</source>
+        <translation>исходные значения</translation>
+    </message>
+    <message>
+        <location filename="../widgets/attention_head_view.cpp" line="143" />
+        <source>row-normalised</source>
+        <translation>нормировка по строкам</translation>
+    </message>
+    <message>
+        <location filename="../widgets/attention_head_view.cpp" line="145" />
+        <source>Layer %1, head %2 — hidden attention (%3)</source>
+        <translation>Слой %1, голова %2 — скрытое внимание (%3)</translation>
+    </message>
+    <message>
+        <location filename="../widgets/attention_head_view.cpp" line="146" />
+        <source>Layer %1, channel %2 — hidden attention (%3)</source>
+        <translation>Слой %1, канал %2 — скрытое внимание (%3)</translation>
+    </message>
+    <message>
+        <location filename="../widgets/attention_head_view.cpp" line="159" />
+        <source>probability</source>
+        <translation>вероятность</translation>
+    </message>
+    <message>
+        <location filename="../widgets/attention_head_view.cpp" line="160" />
+        <source>α</source>
+        <translation>α</translation>
+    </message>
+    <message>
+        <location filename="../widgets/attention_head_view.cpp" line="161" />
+        <source>|α| (min–max)</source>
+        <translation>|α| (мин–макс)</translation>
+    </message>
+    <message>
+        <location filename="../widgets/attention_head_view.cpp" line="162" />
+        <location filename="../widgets/attention_head_view.cpp" line="312" />
+        <source>|α| / row sum</source>
+        <translation>|α| / сумма строки</translation>
+    </message>
+    <message>
+        <location filename="../widgets/attention_head_view.cpp" line="163" />
+        <source>query “%1” (t = %2)
+key “%3” (s = %4)
+%5 = %6</source>
+        <translation>запрос «%1» (t = %2)
+ключ «%3» (s = %4)
+%5 = %6</translation>
+    </message>
+    <message>
+        <location filename="../widgets/attention_head_view.cpp" line="244" />
+        <source>attention</source>
+        <translation>внимание</translation>
+    </message>
+    <message>
+        <location filename="../widgets/attention_head_view.cpp" line="245" />
+        <source>Mamba-2</source>
+        <translation>Mamba-2</translation>
+    </message>
+    <message>
+        <location filename="../widgets/attention_head_view.cpp" line="246" />
+        <source>Mamba</source>
+        <translation>Mamba</translation>
+    </message>
+    <message>
+        <location filename="../widgets/attention_head_view.cpp" line="247" />
+        <source>%1 · %2</source>
+        <translation>%1 · %2</translation>
+    </message>
+    <message>
+        <location filename="../widgets/attention_head_view.cpp" line="255" />
+        <location filename="../widgets/attention_head_view.cpp" line="261" />
+        <source>Head:</source>
+        <translation>Голова:</translation>
+    </message>
+    <message>
+        <location filename="../widgets/attention_head_view.cpp" line="261" />
+        <source>Channel:</source>
+        <translation>Канал:</translation>
+    </message>
+    <message>
+        <location filename="../widgets/attention_head_view.cpp" line="263" />
+        <source>Head %1</source>
+        <translation>Голова %1</translation>
+    </message>
+    <message>
+        <location filename="../widgets/attention_head_view.cpp" line="263" />
+        <source>Channel %1</source>
+        <translation>Канал %1</translation>
+    </message>
+    <message>
+        <location filename="../widgets/attention_head_view.cpp" line="264" />
+        <source>%1 (record)</source>
+        <translation>%1 (записать)</translation>
+    </message>
+    <message>
+        <location filename="../widgets/attention_head_view.cpp" line="290" />
+        <source>Softmax attention is shown as probabilities.</source>
+        <translation>Softmax-внимание показывается как вероятности.</translation>
+    </message>
+    <message>
+        <location filename="../widgets/attention_head_view.cpp" line="309" />
+        <source>attention probability</source>
+        <translation>вероятность внимания</translation>
+    </message>
+    <message>
+        <location filename="../widgets/attention_head_view.cpp" line="310" />
+        <source>hidden attention α</source>
+        <translation>скрытое внимание α</translation>
+    </message>
+    <message>
+        <location filename="../widgets/attention_head_view.cpp" line="311" />
+        <source>|α|, min–max scaled</source>
+        <translation>|α|, масштаб мин–макс</translation>
+    </message>
+    <message>
+        <location filename="../widgets/attention_head_view.cpp" line="365" />
+        <source>No trace yet: run a model to see its attention.</source>
+        <translation>Трассы пока нет: запустите модель, чтобы увидеть её внимание.</translation>
+    </message>
+    <message>
+        <location filename="../widgets/attention_head_view.cpp" line="369" />
+        <source>The attention pattern of layer %1 was not recorded.</source>
+        <translation>Паттерн внимания слоя %1 не записан.</translation>
+    </message>
+    <message>
+        <location filename="../widgets/attention_head_view.cpp" line="371" />
+        <source>No hidden attention recorded for layer %1.
+Choose a head above to record it.</source>
+        <translation>Для слоя %1 скрытое внимание не записано.
+Выберите голову выше, чтобы записать его.</translation>
+    </message>
+    <message>
+        <location filename="../widgets/attention_head_view.cpp" line="373" />
+        <source>No hidden attention recorded for layer %1.
+Choose a channel above to record it.</source>
+        <translation>Для слоя %1 скрытое внимание не записано.
+Выберите канал выше, чтобы записать его.</translation>
+    </message>
+</context>
+<context>
+    <name>seqlens::widgets::AttentionModelView</name>
+    <message>
+        <location filename="../widgets/attention_model_view.cpp" line="75" />
+        <source>Attention maps (model)</source>
+        <translation>Карты внимания (модель)</translation>
+    </message>
+    <message>
+        <location filename="../widgets/attention_model_view.cpp" line="89" />
+        <source>L%1 H%2</source>
+        <translation>С%1 Г%2</translation>
+    </message>
+    <message>
+        <location filename="../widgets/attention_model_view.cpp" line="90" />
+        <source>L%1 head %2</source>
+        <translation>С%1 голова %2</translation>
+    </message>
+    <message>
+        <location filename="../widgets/attention_model_view.cpp" line="91" />
+        <source>L%1 ch %2</source>
+        <translation>С%1 кан. %2</translation>
+    </message>
+    <message>
+        <location filename="../widgets/attention_model_view.cpp" line="157" />
+        <source>Record attention patterns or hidden-attention channels to see maps here.</source>
+        <translation>Запишите паттерны внимания или каналы скрытого внимания, чтобы увидеть здесь карты.</translation>
+    </message>
+    <message>
+        <location filename="../widgets/attention_model_view.cpp" line="160" />
+        <source>orange frames: softmax attention (probabilities)</source>
+        <translation>оранжевые рамки: softmax-внимание (вероятности)</translation>
+    </message>
+    <message>
+        <location filename="../widgets/attention_model_view.cpp" line="162" />
+        <source>green frames: Mamba hidden attention (%1)</source>
+        <translation>зелёные рамки: скрытое внимание Mamba (%1)</translation>
+    </message>
+    <message>
+        <location filename="../widgets/attention_model_view.cpp" line="163" />
+        <source>raw α, each map on its own scale</source>
+        <translation>исходные α, у каждой карты своя шкала</translation>
+    </message>
+    <message>
+        <location filename="../widgets/attention_model_view.cpp" line="164" />
+        <source>|α| min–max</source>
+        <translation>|α|, мин–макс</translation>
+    </message>
+    <message>
+        <location filename="../widgets/attention_model_view.cpp" line="165" />
+        <source>row-normalised |α|</source>
+        <translation>|α|, нормированные по строкам</translation>
+    </message>
+    <message>
+        <location filename="../widgets/attention_model_view.cpp" line="166" />
+        <source>click a map to inspect it</source>
+        <translation>щёлкните по карте, чтобы рассмотреть её</translation>
+    </message>
+    <message>
+        <location filename="../widgets/attention_model_view.cpp" line="182" />
+        <source>Attention maps by layer</source>
+        <translation>Карты внимания по слоям</translation>
+    </message>
+    <message>
+        <location filename="../widgets/attention_model_view.cpp" line="219" />
+        <location filename="../widgets/attention_model_view.cpp" line="221" />
+        <source>probability</source>
+        <translation>вероятность</translation>
+    </message>
+    <message>
+        <location filename="../widgets/attention_model_view.cpp" line="220" />
+        <source>normalised |α|</source>
+        <translation>нормированные |α|</translation>
+    </message>
+    <message>
+        <location filename="../widgets/attention_model_view.cpp" line="222" />
+        <source>probability · normalised |α|</source>
+        <translation>вероятность · нормированные |α|</translation>
+    </message>
+    <message>
+        <location filename="../widgets/attention_model_view.cpp" line="223" />
+        <source>α ÷ max |α| of its map</source>
+        <translation>α ÷ max |α| своей карты</translation>
+    </message>
+    <message>
+        <location filename="../widgets/attention_model_view.cpp" line="230" />
+        <source>No trace yet: run a model to see the attention maps of every layer.</source>
+        <translation>Трассы пока нет: запустите модель, чтобы увидеть карты внимания всех слоёв.</translation>
+    </message>
+    <message>
+        <location filename="../widgets/attention_model_view.cpp" line="245" />
+        <source>attention</source>
+        <translation>внимание</translation>
+    </message>
+    <message>
+        <location filename="../widgets/attention_model_view.cpp" line="246" />
+        <source>Mamba-2</source>
+        <translation>Mamba-2</translation>
+    </message>
+    <message>
+        <location filename="../widgets/attention_model_view.cpp" line="247" />
+        <source>Mamba</source>
+        <translation>Mamba</translation>
+    </message>
+    <message>
+        <location filename="../widgets/attention_model_view.cpp" line="248" />
+        <source>L%1
+%2</source>
+        <translation>С%1
+%2</translation>
+    </message>
+    <message>
+        <location filename="../widgets/attention_model_view.cpp" line="254" />
+        <source>attention pattern not recorded</source>
+        <translation>паттерн внимания не записан</translation>
+    </message>
+    <message>
+        <location filename="../widgets/attention_model_view.cpp" line="255" />
+        <source>hidden attention not recorded: pick a channel in the head view to record it</source>
+        <translation>скрытое внимание не записано: выберите канал в окне головы, чтобы записать его</translation>
+    </message>
+</context>
+<context>
+    <name>seqlens::widgets::LayerRibbon</name>
+    <message>
+        <location filename="../widgets/layer_ribbon.cpp" line="111" />
+        <source>attention</source>
+        <translation>внимание</translation>
+    </message>
+    <message>
+        <location filename="../widgets/layer_ribbon.cpp" line="113" />
+        <source>Mamba-1</source>
+        <translation>Mamba-1</translation>
+    </message>
+    <message>
+        <location filename="../widgets/layer_ribbon.cpp" line="115" />
+        <source>Mamba-2</source>
+        <translation>Mamba-2</translation>
+    </message>
+    <message>
+        <location filename="../widgets/layer_ribbon.cpp" line="123" />
+        <source>A</source>
+        <translation>В</translation>
+    </message>
+    <message>
+        <location filename="../widgets/layer_ribbon.cpp" line="125" />
+        <source>M1</source>
+        <translation>M1</translation>
+    </message>
+    <message>
+        <location filename="../widgets/layer_ribbon.cpp" line="127" />
+        <source>M2</source>
+        <translation>M2</translation>
+    </message>
+    <message>
+        <location filename="../widgets/layer_ribbon.cpp" line="138" />
+        <source>Layer %1: %2 + MoE</source>
+        <translation>Слой %1: %2 + MoE</translation>
+    </message>
+    <message>
+        <location filename="../widgets/layer_ribbon.cpp" line="140" />
+        <source>Layer %1: %2 + dense MLP</source>
+        <translation>Слой %1: %2 + плотный MLP</translation>
+    </message>
+    <message>
+        <location filename="../widgets/layer_ribbon.cpp" line="142" />
+        <source>Layer %1: %2 (no MLP)</source>
+        <translation>Слой %1: %2 (без MLP)</translation>
+    </message>
+    <message>
+        <location filename="../widgets/layer_ribbon.cpp" line="148" />
+        <source>No model</source>
+        <translation>Модель не загружена</translation>
+    </message>
+    <message>
+        <location filename="../widgets/layer_ribbon.cpp" line="151" />
+        <source>%1 attention : %2 Mamba</source>
+        <translation>внимание : Mamba = %1 : %2</translation>
+    </message>
+    <message>
+        <location filename="../widgets/layer_ribbon.cpp" line="153" />
+        <source>%1 layers</source>
+        <translation>слоёв: %1</translation>
+    </message>
+    <message>
+        <location filename="../widgets/layer_ribbon.cpp" line="154" />
+        <source>%1 MoE</source>
+        <translation>MoE: %1</translation>
+    </message>
+    <message>
+        <location filename="../widgets/layer_ribbon.cpp" line="276" />
+        <source>%1 = %2 (%3)</source>
+        <translation>%1 = %2 (%3)</translation>
+    </message>
+    <message>
+        <location filename="../widgets/layer_ribbon.cpp" line="290" />
+        <source>MoE</source>
+        <translation>MoE</translation>
+    </message>
+</context>
+<context>
+    <name>seqlens::widgets::ProjectionView</name>
+    <message>
+        <location filename="../widgets/projection_view.cpp" line="58" />
+        <source>Published models</source>
+        <translation>Опубликованные модели</translation>
+    </message>
+    <message>
+        <location filename="../widgets/projection_view.cpp" line="194" />
+        <source>Memory per sequence: KV cache vs SSM state (bf16)</source>
+        <translation>Память на последовательность: KV-кэш и состояние SSM (bf16)</translation>
+    </message>
+    <message>
+        <location filename="../widgets/projection_view.cpp" line="195" />
+        <source>Parameters stored vs used per token</source>
+        <translation>Параметры: хранимые и используемые на токен</translation>
+    </message>
+    <message>
+        <location filename="../widgets/projection_view.cpp" line="198" />
+        <source>Context length (tokens); dashed beyond the model's trained context</source>
+        <translation>Длина контекста (токенов); пунктир — за пределами контекста, на котором обучена модель</translation>
+    </message>
+    <message>
+        <location filename="../widgets/projection_view.cpp" line="199" />
+        <source>Bytes kept per sequence</source>
+        <translation>Байт на последовательность</translation>
+    </message>
+    <message>
+        <location filename="../widgets/projection_view.cpp" line="203" />
+        <source>%1 MiB</source>
+        <translation>%1 МиБ</translation>
+    </message>
+    <message>
+        <location filename="../widgets/projection_view.cpp" line="204" />
+        <source>%1 GiB</source>
+        <translation>%1 ГиБ</translation>
+    </message>
+    <message>
+        <location filename="../widgets/projection_view.cpp" line="205" />
+        <source>%1 TiB</source>
+        <translation>%1 ТиБ</translation>
+    </message>
+    <message>
+        <location filename="../widgets/projection_view.cpp" line="213" />
+        <source>%1 (constant state)</source>
+        <translation>%1 (постоянное состояние)</translation>
+    </message>
+    <message>
+        <location filename="../widgets/projection_view.cpp" line="215" />
+        <source>%1 (KV + state)</source>
+        <translation>%1 (KV + состояние)</translation>
+    </message>
+    <message>
+        <location filename="../widgets/projection_view.cpp" line="218" />
+        <source>outgrows %1 GiB</source>
+        <translation>превышает %1 ГиБ</translation>
+    </message>
+    <message>
+        <location filename="../widgets/projection_view.cpp" line="219" />
+        <source>%1 GiB GPU</source>
+        <translation>GPU на %1 ГиБ</translation>
+    </message>
+    <message>
+        <location filename="../widgets/projection_view.cpp" line="222" />
+        <source>%1: sliding window, the cache stops at %2 tokens</source>
+        <translation>%1: скользящее окно, кэш перестаёт расти на %2 токенах</translation>
+    </message>
+    <message>
+        <location filename="../widgets/projection_view.cpp" line="226" />
+        <source>Parameters (billions)</source>
+        <translation>Параметры (млрд)</translation>
+    </message>
+    <message>
+        <location filename="../widgets/projection_view.cpp" line="227" />
+        <source>Total (stored)</source>
+        <translation>Всего (хранится)</translation>
+    </message>
+    <message>
+        <location filename="../widgets/projection_view.cpp" line="228" />
+        <source>Active per token</source>
+        <translation>Активны на токен</translation>
+    </message>
+</context>
+<context>
+    <name>seqlens::widgets::RoutingView</name>
+    <message>
+        <location filename="../widgets/routing_view.cpp" line="64" />
+        <source>MoE layer:</source>
+        <translation>Слой MoE:</translation>
+    </message>
+    <message>
+        <location filename="../widgets/routing_view.cpp" line="77" />
+        <source>The Mixture-of-Experts layer whose routing is shown</source>
+        <translation>Слой смеси экспертов (MoE), маршрутизация которого показана</translation>
+    </message>
+    <message>
+        <location filename="../widgets/routing_view.cpp" line="117" />
+        <location filename="../widgets/routing_view.cpp" line="538" />
+        <source>Layer %1</source>
+        <translation>Слой %1</translation>
+    </message>
+    <message>
+        <location filename="../widgets/routing_view.cpp" line="122" />
+        <source>No trace yet: run the model on some text.</source>
+        <translation>Трассировки пока нет: запустите модель на каком-нибудь тексте.</translation>
+    </message>
+    <message>
+        <location filename="../widgets/routing_view.cpp" line="124" />
+        <source>This model has no Mixture-of-Experts layers, so no token is routed.</source>
+        <translation>В этой модели нет слоёв смеси экспертов (MoE), поэтому токены никуда не маршрутизируются.</translation>
+    </message>
+    <message>
+        <location filename="../widgets/routing_view.cpp" line="125" />
+        <source>Load a Jamba model to see expert routing.</source>
+        <translation>Загрузите модель Jamba, чтобы увидеть маршрутизацию по экспертам.</translation>
+    </message>
+    <message>
+        <location filename="../widgets/routing_view.cpp" line="127" />
+        <source>Routing was not recorded for this trace.</source>
+        <translation>В этой трассировке маршрутизация не записана.</translation>
+    </message>
+    <message>
+        <location filename="../widgets/routing_view.cpp" line="128" />
+        <source>Record the router probabilities and top-k choices to see it.</source>
+        <translation>Запишите вероятности маршрутизатора и выбор top-k, чтобы её увидеть.</translation>
+    </message>
+    <message>
+        <location filename="../widgets/routing_view.cpp" line="241" />
+        <source>E%1</source>
+        <translation>E%1</translation>
+    </message>
+    <message>
+        <location filename="../widgets/routing_view.cpp" line="254" />
+        <location filename="../widgets/routing_view.cpp" line="301" />
         <source>token</source>
         <translation>токен</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="146"/>
+        <location filename="../widgets/routing_view.cpp" line="259" />
+        <source>expert</source>
+        <translation>эксперт</translation>
+    </message>
+    <message>
+        <location filename="../widgets/routing_view.cpp" line="262" />
+        <source>router probability</source>
+        <translation>вероятность маршрутизатора</translation>
+    </message>
+    <message>
+        <location filename="../widgets/routing_view.cpp" line="269" />
+        <source>top-%1 choice</source>
+        <translation>выбор top-%1</translation>
+    </message>
+    <message>
+        <location filename="../widgets/routing_view.cpp" line="281" />
+        <source>experts chosen at the token cursor</source>
+        <translation>эксперты, выбранные для токена под курсором</translation>
+    </message>
+    <message>
+        <location filename="../widgets/routing_view.cpp" line="286" />
+        <source>load (share of top-k picks)</source>
+        <translation>нагрузка (доля выборов top-k)</translation>
+    </message>
+    <message>
+        <location filename="../widgets/routing_view.cpp" line="304" />
+        <source>entropy (bits)</source>
+        <translation>энтропия (бит)</translation>
+    </message>
+    <message>
+        <location filename="../widgets/routing_view.cpp" line="316" />
+        <source>maximum log₂ %1 = %2 bits</source>
+        <translation>максимум log₂ %1 = %2 бит</translation>
+    </message>
+    <message>
+        <location filename="../widgets/routing_view.cpp" line="329" />
+        <source>L%1</source>
+        <translation>С%1</translation>
+    </message>
+    <message>
+        <location filename="../widgets/routing_view.cpp" line="337" />
+        <source>MoE layer</source>
+        <translation>слой MoE</translation>
+    </message>
+    <message>
+        <location filename="../widgets/routing_view.cpp" line="339" />
+        <source>mean entropy (bits)</source>
+        <translation>средняя энтропия (бит)</translation>
+    </message>
+    <message>
+        <location filename="../widgets/routing_view.cpp" line="406" />
+        <source>ideal 1/%1</source>
+        <translation>идеал 1/%1</translation>
+    </message>
+    <message>
+        <location filename="../widgets/routing_view.cpp" line="424" />
+        <source>Expert routing, layer %1: %2 experts, top-%3</source>
+        <translation>Маршрутизация по экспертам, слой %1: экспертов %2, top-%3</translation>
+    </message>
+    <message>
+        <location filename="../widgets/routing_view.cpp" line="426" />
+        <source>Mean routing entropy %1 bits (%2% of the maximum %3); busiest expert E%4 takes %5% of the picks (%6× the even share)</source>
+        <translation>Средняя энтропия маршрутизации %1 бит (%2% от максимума %3); самый загруженный эксперт E%4 получает %5% выборов (%6× от равной доли)</translation>
+    </message>
+    <message>
+        <location filename="../widgets/routing_view.cpp" line="512" />
+        <source>Token %1 “%2”, expert E%3</source>
+        <translation>Токен %1 «%2», эксперт E%3</translation>
+    </message>
+    <message>
+        <location filename="../widgets/routing_view.cpp" line="513" />
+        <source>probability %1</source>
+        <translation>вероятность %1</translation>
+    </message>
+    <message>
+        <location filename="../widgets/routing_view.cpp" line="514" />
+        <source>chosen: top-%1, weight %2</source>
+        <translation>выбран: top-%1, вес %2</translation>
+    </message>
+    <message>
+        <location filename="../widgets/routing_view.cpp" line="517" />
+        <source>not chosen</source>
+        <translation>не выбран</translation>
+    </message>
+    <message>
+        <location filename="../widgets/routing_view.cpp" line="522" />
+        <source>Token %1 “%2”</source>
+        <translation>Токен %1 «%2»</translation>
+    </message>
+    <message>
+        <location filename="../widgets/routing_view.cpp" line="523" />
+        <source>routing entropy %1 bits (%2% of the maximum)</source>
+        <translation>энтропия маршрутизации %1 бит (%2% от максимума)</translation>
+    </message>
+    <message>
+        <location filename="../widgets/routing_view.cpp" line="529" />
+        <source>Expert E%1</source>
+        <translation>Эксперт E%1</translation>
+    </message>
+    <message>
+        <location filename="../widgets/routing_view.cpp" line="530" />
+        <source>load %1% of the top-k picks (ideal %2%)</source>
+        <translation>нагрузка %1% выборов top-k (идеал %2%)</translation>
+    </message>
+    <message>
+        <location filename="../widgets/routing_view.cpp" line="533" />
+        <source>mean probability %1</source>
+        <translation>средняя вероятность %1</translation>
+    </message>
+    <message>
+        <location filename="../widgets/routing_view.cpp" line="539" />
+        <source>mean routing entropy %1 bits</source>
+        <translation>средняя энтропия маршрутизации %1 бит</translation>
+    </message>
+    <message>
+        <location filename="../widgets/routing_view.cpp" line="540" />
+        <source>load imbalance %1× (max load / ideal)</source>
+        <translation>дисбаланс нагрузки %1× (макс. нагрузка / идеал)</translation>
+    </message>
+    <message>
+        <location filename="../widgets/routing_view.h" line="38" />
+        <source>Expert routing</source>
+        <translation>Маршрутизация по экспертам</translation>
+    </message>
+</context>
+<context>
+    <name>seqlens::widgets::ScalingView</name>
+    <message>
+        <location filename="../widgets/scaling_view.cpp" line="100" />
+        <source>Scaling</source>
+        <translation>Масштабирование</translation>
+    </message>
+    <message>
+        <location filename="../widgets/scaling_view.cpp" line="174" />
+        <source>Up to:</source>
+        <translation>До:</translation>
+    </message>
+    <message>
+        <location filename="../widgets/scaling_view.cpp" line="175" />
+        <source>Longest input measured (tokens); doubling from 64</source>
+        <translation>Самая длинная измеряемая последовательность (токенов); длина удваивается, начиная с 64</translation>
+    </message>
+    <message>
+        <location filename="../widgets/scaling_view.cpp" line="176" />
+        <source>Cancel</source>
+        <translation>Отменить</translation>
+    </message>
+    <message>
+        <location filename="../widgets/scaling_view.cpp" line="176" />
+        <source>Measure</source>
+        <translation>Измерить</translation>
+    </message>
+    <message>
+        <location filename="../widgets/scaling_view.cpp" line="177" />
+        <source>Stop the measurement</source>
+        <translation>Остановить измерение</translation>
+    </message>
+    <message>
+        <location filename="../widgets/scaling_view.cpp" line="178" />
+        <source>Run every architecture on random tokens of doubling length</source>
+        <translation>Прогнать каждую архитектуру на случайных токенах, удваивая длину</translation>
+    </message>
+    <message>
+        <location filename="../widgets/scaling_view.cpp" line="179" />
+        <source>Time per forward pass</source>
+        <translation>Время прямого прохода</translation>
+    </message>
+    <message>
+        <location filename="../widgets/scaling_view.cpp" line="180" />
+        <source>Peak working memory</source>
+        <translation>Пиковая рабочая память</translation>
+    </message>
+    <message>
+        <location filename="../widgets/scaling_view.cpp" line="181" />
+        <source>Input length n (tokens)</source>
+        <translation>Длина входа n (токенов)</translation>
+    </message>
+    <message>
+        <location filename="../widgets/scaling_view.cpp" line="182" />
+        <source>Time (ms)</source>
+        <translation>Время (мс)</translation>
+    </message>
+    <message>
+        <location filename="../widgets/scaling_view.cpp" line="183" />
+        <source>Peak memory (MiB)</source>
+        <translation>Пиковая память (МиБ)</translation>
+    </message>
+    <message>
+        <location filename="../widgets/scaling_view.cpp" line="185" />
+        <source>O(n) guide</source>
+        <translation>Ориентир O(n)</translation>
+    </message>
+    <message>
+        <location filename="../widgets/scaling_view.cpp" line="186" />
+        <source>O(n²) guide</source>
+        <translation>Ориентир O(n²)</translation>
+    </message>
+    <message>
+        <location filename="../widgets/scaling_view.cpp" line="192" />
+        <source>Measures Transformer, Mamba-1, Mamba-2 and Jamba of the current model's width and depth.</source>
+        <translation>Измеряет трансформер, Mamba-1, Mamba-2 и Jamba той же ширины и глубины, что и текущая модель.</translation>
+    </message>
+    <message>
+        <location filename="../widgets/scaling_view.cpp" line="200" />
+        <source>Transformer</source>
+        <translation>Трансформер</translation>
+    </message>
+    <message>
+        <location filename="../widgets/scaling_view.cpp" line="202" />
+        <source>Mamba-1</source>
+        <translation>Mamba-1</translation>
+    </message>
+    <message>
+        <location filename="../widgets/scaling_view.cpp" line="204" />
+        <source>Mamba-2</source>
+        <translation>Mamba-2</translation>
+    </message>
+    <message>
+        <location filename="../widgets/scaling_view.cpp" line="206" />
+        <source>Jamba hybrid</source>
+        <translation>Гибрид Jamba</translation>
+    </message>
+    <message>
+        <location filename="../widgets/scaling_view.cpp" line="217" />
+        <source>%1 stopped after %2 tokens: the next length exceeds the memory budget</source>
+        <translation>%1: измерение остановлено после %2 токенов — следующая длина превышает бюджет памяти</translation>
+    </message>
+    <message>
+        <location filename="../widgets/scaling_view.cpp" line="220" />
+        <source>%1 stopped after %2 tokens: the last pass exceeded the time budget</source>
+        <translation>%1: измерение остановлено после %2 токенов — последний проход превысил бюджет времени</translation>
+    </message>
+    <message>
+        <location filename="../widgets/scaling_view.cpp" line="223" />
+        <source>%1 stopped after %2 tokens: the total time budget was spent</source>
+        <translation>%1: измерение остановлено после %2 токенов — общий бюджет времени исчерпан</translation>
+    </message>
+    <message>
+        <location filename="../widgets/scaling_view.cpp" line="253" />
+        <source>Measured %1 at %2 tokens: %3 ms</source>
+        <translation>Измерено: %1 на %2 токенах — %3 мс</translation>
+    </message>
+    <message>
+        <location filename="../widgets/scaling_view.cpp" line="287" />
+        <source>Slopes fitted on log–log axes over n = %1 … %2 tokens.</source>
+        <translation>Наклоны подобраны в логарифмических осях по n = %1 … %2 токенов.</translation>
+    </message>
+    <message>
+        <location filename="../widgets/scaling_view.cpp" line="303" />
+        <source>Measuring…</source>
+        <translation>Идёт измерение…</translation>
+    </message>
+    <message>
+        <location filename="../widgets/scaling_view.cpp" line="332" />
+        <source>%1 — slope %2</source>
+        <translation>%1 — наклон %2</translation>
+    </message>
+    <message>
+        <location filename="../widgets/scaling_view.cpp" line="393" />
+        <source>your input: %1 tokens</source>
+        <translation>ваш вход: %1 токенов</translation>
+    </message>
+</context>
+<context>
+    <name>seqlens::widgets::SsmStateView</name>
+    <message>
+        <location filename="../widgets/ssm_state_view.cpp" line="153" />
+        <source>SSM state</source>
+        <translation>Состояние SSM</translation>
+    </message>
+    <message>
+        <location filename="../widgets/ssm_state_view.cpp" line="430" />
+        <source>Pause</source>
+        <translation>Пауза</translation>
+    </message>
+    <message>
+        <location filename="../widgets/ssm_state_view.cpp" line="430" />
+        <source>Play</source>
+        <translation>Пуск</translation>
+    </message>
+    <message>
+        <location filename="../widgets/ssm_state_view.cpp" line="432" />
+        <source>Step through the tokens and watch the state being written and decaying</source>
+        <translation>Пройти по токенам и посмотреть, как состояние записывается и затухает</translation>
+    </message>
+    <message>
+        <location filename="../widgets/ssm_state_view.cpp" line="433" />
+        <source>Time step t</source>
+        <translation>Шаг по времени t</translation>
+    </message>
+    <message>
+        <location filename="../widgets/ssm_state_view.cpp" line="434" />
+        <source>Mamba layer</source>
+        <translation>Слой Mamba</translation>
+    </message>
+    <message>
+        <location filename="../widgets/ssm_state_view.cpp" line="436" />
+        <source>Head</source>
+        <translation>Голова</translation>
+    </message>
+    <message>
+        <location filename="../widgets/ssm_state_view.cpp" line="436" />
+        <source>Channel</source>
+        <translation>Канал</translation>
+    </message>
+    <message>
+        <location filename="../widgets/ssm_state_view.cpp" line="437" />
+        <source>Mamba-2 head h</source>
+        <translation>Голова h Mamba-2</translation>
+    </message>
+    <message>
+        <location filename="../widgets/ssm_state_view.cpp" line="437" />
+        <source>Mamba-1 channel e (of d_inner)</source>
+        <translation>Канал e Mamba-1 (из d_inner)</translation>
+    </message>
+    <message>
+        <location filename="../widgets/ssm_state_view.cpp" line="438" />
+        <source>p</source>
+        <translation>p</translation>
+    </message>
+    <message>
+        <location filename="../widgets/ssm_state_view.cpp" line="439" />
+        <source>Head-dim index p, or RMS over p</source>
+        <translation>Индекс p внутри головы или RMS по p</translation>
+    </message>
+    <message>
+        <location filename="../widgets/ssm_state_view.cpp" line="440" />
+        <source>RMS</source>
+        <translation>RMS</translation>
+    </message>
+    <message>
+        <location filename="../widgets/ssm_state_view.cpp" line="441" />
+        <source>All heads (RMS)</source>
+        <translation>Все головы (RMS)</translation>
+    </message>
+    <message>
+        <location filename="../widgets/ssm_state_view.cpp" line="441" />
+        <source>All channels (RMS)</source>
+        <translation>Все каналы (RMS)</translation>
+    </message>
+    <message>
+        <location filename="../widgets/ssm_state_view.cpp" line="442" />
+        <source>Show the RMS of the state over every channel of the layer</source>
+        <translation>Показать RMS состояния по всем каналам слоя</translation>
+    </message>
+    <message>
+        <location filename="../widgets/ssm_state_view.cpp" line="443" />
+        <source>Δ, head %1</source>
+        <translation>Δ, голова %1</translation>
+    </message>
+    <message>
+        <location filename="../widgets/ssm_state_view.cpp" line="444" />
+        <source>Δ, channel %1</source>
+        <translation>Δ, канал %1</translation>
+    </message>
+    <message>
+        <location filename="../widgets/ssm_state_view.cpp" line="445" />
+        <source>mean over heads</source>
+        <translation>среднее по головам</translation>
+    </message>
+    <message>
+        <location filename="../widgets/ssm_state_view.cpp" line="445" />
+        <source>mean over channels</source>
+        <translation>среднее по каналам</translation>
+    </message>
+    <message>
+        <location filename="../widgets/ssm_state_view.cpp" line="446" />
+        <source>half-life</source>
+        <translation>период полураспада</translation>
+    </message>
+    <message>
+        <location filename="../widgets/ssm_state_view.cpp" line="447" />
+        <source>capped (Δ ≈ 0)</source>
+        <translation>ограничено (Δ ≈ 0)</translation>
+    </message>
+    <message>
+        <location filename="../widgets/ssm_state_view.cpp" line="448" />
+        <source>head %1</source>
+        <translation>голова %1</translation>
+    </message>
+    <message>
+        <location filename="../widgets/ssm_state_view.cpp" line="449" />
+        <source>channel %1</source>
+        <translation>канал %1</translation>
+    </message>
+    <message>
+        <location filename="../widgets/ssm_state_view.cpp" line="450" />
+        <source>h(t−1)</source>
+        <translation>h(t−1)</translation>
+    </message>
+    <message>
+        <location filename="../widgets/ssm_state_view.cpp" line="451" />
+        <source>decayed exp(Δ·A)·h(t−1)</source>
+        <translation>затухшее exp(Δ·A)·h(t−1)</translation>
+    </message>
+    <message>
+        <location filename="../widgets/ssm_state_view.cpp" line="452" />
+        <source>written</source>
+        <translation>записано</translation>
+    </message>
+    <message>
+        <location filename="../widgets/ssm_state_view.cpp" line="453" />
+        <source>h(t)</source>
+        <translation>h(t)</translation>
+    </message>
+    <message>
+        <location filename="../widgets/ssm_state_view.cpp" line="454" />
+        <location filename="../widgets/ssm_state_view.cpp" line="463" />
+        <source>state n</source>
+        <translation>состояние n</translation>
+    </message>
+    <message>
+        <location filename="../widgets/ssm_state_view.cpp" line="455" />
         <source>Δ</source>
         <translation>Δ</translation>
+    </message>
+    <message>
+        <location filename="../widgets/ssm_state_view.cpp" line="456" />
+        <source>B (n)</source>
+        <translation>B (n)</translation>
+    </message>
+    <message>
+        <location filename="../widgets/ssm_state_view.cpp" line="457" />
+        <source>C (n)</source>
+        <translation>C (n)</translation>
+    </message>
+    <message>
+        <location filename="../widgets/ssm_state_view.cpp" line="458" />
+        <source>token</source>
+        <translation>токен</translation>
+    </message>
+    <message>
+        <location filename="../widgets/ssm_state_view.cpp" line="459" />
+        <source>state</source>
+        <translation>состояние</translation>
+    </message>
+    <message>
+        <location filename="../widgets/ssm_state_view.cpp" line="460" />
+        <source>B, C</source>
+        <translation>B, C</translation>
+    </message>
+    <message>
+        <location filename="../widgets/ssm_state_view.cpp" line="461" />
+        <source>head</source>
+        <translation>голова</translation>
+    </message>
+    <message>
+        <location filename="../widgets/ssm_state_view.cpp" line="461" />
+        <source>channel</source>
+        <translation>канал</translation>
+    </message>
+    <message>
+        <location filename="../widgets/ssm_state_view.cpp" line="462" />
+        <source>half-life (tokens)</source>
+        <translation>период полураспада (токены)</translation>
+    </message>
+    <message>
+        <location filename="../widgets/ssm_state_view.cpp" line="464" />
+        <source>value</source>
+        <translation>значение</translation>
+    </message>
+    <message>
+        <location filename="../widgets/ssm_state_view.cpp" line="499" />
+        <source>Layer %1 · Mamba-2</source>
+        <translation>Слой %1 · Mamba-2</translation>
+    </message>
+    <message>
+        <location filename="../widgets/ssm_state_view.cpp" line="499" />
+        <source>Layer %1 · Mamba-1</source>
+        <translation>Слой %1 · Mamba-1</translation>
+    </message>
+    <message>
+        <location filename="../widgets/ssm_state_view.cpp" line="547" />
+        <source>Run a model to see how its SSM state evolves</source>
+        <translation>Запустите модель, чтобы увидеть, как меняется её состояние SSM</translation>
+    </message>
+    <message>
+        <location filename="../widgets/ssm_state_view.cpp" line="551" />
+        <source>This model has no SSM layer</source>
+        <translation>В этой модели нет слоёв SSM</translation>
+    </message>
+    <message>
+        <location filename="../widgets/ssm_state_view.cpp" line="557" />
+        <source>Layer %1: record the SSM state and Δ (ssm.state, ssm.delta) to see this view</source>
+        <translation>Слой %1: чтобы увидеть этот вид, запишите состояние SSM и Δ (ssm.state, ssm.delta)</translation>
+    </message>
+    <message>
+        <location filename="../widgets/ssm_state_view.cpp" line="644" />
+        <source>Layer %1 · all heads (RMS over h and p)</source>
+        <translation>Слой %1 · все головы (RMS по h и p)</translation>
+    </message>
+    <message>
+        <location filename="../widgets/ssm_state_view.cpp" line="645" />
+        <source>Layer %1 · all channels (RMS)</source>
+        <translation>Слой %1 · все каналы (RMS)</translation>
+    </message>
+    <message>
+        <location filename="../widgets/ssm_state_view.cpp" line="647" />
+        <source>Layer %1 · channel %2</source>
+        <translation>Слой %1 · канал %2</translation>
+    </message>
+    <message>
+        <location filename="../widgets/ssm_state_view.cpp" line="649" />
+        <source>Layer %1 · head %2 (RMS over p)</source>
+        <translation>Слой %1 · голова %2 (RMS по p)</translation>
+    </message>
+    <message>
+        <location filename="../widgets/ssm_state_view.cpp" line="651" />
+        <source>Layer %1 · head %2, p = %3</source>
+        <translation>Слой %1 · голова %2, p = %3</translation>
+    </message>
+    <message>
+        <location filename="../widgets/ssm_state_view.cpp" line="652" />
+        <source>%1 — SSM state h(t) over time</source>
+        <translation>%1 — состояние SSM h(t) во времени</translation>
+    </message>
+    <message>
+        <location filename="../widgets/ssm_state_view.cpp" line="653" />
+        <source> · state kept every %1 steps</source>
+        <translation> · состояние сохранено через каждые %1 шагов</translation>
+    </message>
+    <message>
+        <location filename="../widgets/ssm_state_view.cpp" line="690" />
+        <source>input: %1 tokens</source>
+        <translation>длина входа (токенов): %1</translation>
+    </message>
+    <message>
+        <location filename="../widgets/ssm_state_view.cpp" line="699" />
+        <source>Half-life: the trace has no model weights</source>
+        <translation>Период полураспада: в трассе нет весов модели</translation>
+    </message>
+    <message>
+        <location filename="../widgets/ssm_state_view.cpp" line="703" />
+        <source>≥ %1 (Δ ≈ 0)</source>
+        <translation>≥ %1 (Δ ≈ 0)</translation>
+    </message>
+    <message>
+        <location filename="../widgets/ssm_state_view.cpp" line="706" />
+        <source>Memory half-life per head · head %1: %2 tokens</source>
+        <translation>Период полураспада памяти по головам · голова %1: %2 (в токенах)</translation>
+    </message>
+    <message>
+        <location filename="../widgets/ssm_state_view.cpp" line="707" />
+        <source>Memory half-life per channel · ch %1: %2 tokens</source>
+        <translation>Период полураспада памяти по каналам · канал %1: %2 (в токенах)</translation>
+    </message>
+    <message>
+        <location filename="../widgets/ssm_state_view.cpp" line="718" />
+        <source>t = %1 «%2»</source>
+        <translation>t = %1 «%2»</translation>
+    </message>
+    <message>
+        <location filename="../widgets/ssm_state_view.cpp" line="740" />
+        <source>needs the model's A</source>
+        <translation>нужна матрица A модели</translation>
+    </message>
+    <message>
+        <location filename="../widgets/ssm_state_view.cpp" line="742" />
+        <source>the state was kept only every %1 steps</source>
+        <translation>состояние сохранено только через каждые %1 шагов</translation>
+    </message>
+    <message>
+        <location filename="../widgets/ssm_state_view.cpp" line="744" />
+        <source>choose a head-dim p</source>
+        <translation>выберите индекс p</translation>
+    </message>
+    <message>
+        <location filename="../widgets/ssm_state_view.cpp" line="760" />
+        <source>Step %1 «%2»: old state decays, input writes</source>
+        <translation>Шаг %1 «%2»: старое состояние затухает, вход записывает новое</translation>
+    </message>
+    <message>
+        <location filename="../widgets/ssm_state_view.cpp" line="765" />
+        <source>half-life at this step's Δ: ≥ %1 tokens</source>
+        <translation>период полураспада при Δ этого шага: ≥ %1 (в токенах)</translation>
+    </message>
+    <message>
+        <location filename="../widgets/ssm_state_view.cpp" line="766" />
+        <source>half-life at this step's Δ: %1 tokens</source>
+        <translation>период полураспада при Δ этого шага: %1 (в токенах)</translation>
+    </message>
+    <message>
+        <location filename="../widgets/ssm_state_view.cpp" line="773" />
+        <source>Step %1: no decomposition (%2)</source>
+        <translation>Шаг %1: разложение недоступно (%2)</translation>
+    </message>
+    <message>
+        <location filename="../widgets/ssm_state_view.cpp" line="837" />
+        <source>token %1 «%2» · state n = %3: %4</source>
+        <translation>токен %1 «%2» · состояние n = %3: %4</translation>
+    </message>
+</context>
+<context>
+    <name>seqlens::widgets::TokenChips</name>
+    <message>
+        <location filename="../widgets/token_chips.cpp" line="146" />
+        <source>Token %1: %2 (id %3)</source>
+        <translation>Токен %1: %2 (id %3)</translation>
+    </message>
+    <message>
+        <location filename="../widgets/token_chips.cpp" line="218" />
+        <source>No tokens</source>
+        <translation>Нет токенов</translation>
     </message>
 </context>
 </TS>

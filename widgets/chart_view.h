@@ -26,6 +26,10 @@ class ChartView : public QWidget {
   virtual QString exportName() const = 0;
   // Translated name for tabs, docks and menus.
   virtual QString title() const = 0;
+  // The file stem actually used: a prefix (e.g. "compare-transformer-") plus exportName(), so
+  // several instances of one view export side by side.
+  QString exportStem() const { return export_prefix_ + exportName(); }
+  void setExportPrefix(const QString& prefix) { export_prefix_ = prefix; }
 
  public slots:
   virtual void setTrace(std::shared_ptr<const seqlens::ForwardTrace> trace) { Q_UNUSED(trace); }
@@ -37,6 +41,9 @@ class ChartView : public QWidget {
  signals:
   void layerSelected(int layer);
   void tokenHovered(int token);  // -1 when the pointer leaves
+
+ private:
+  QString export_prefix_;
 };
 
 }  // namespace seqlens::widgets

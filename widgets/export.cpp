@@ -18,23 +18,25 @@ namespace seqlens::widgets {
 
 namespace {
 
-QString tr(const char* s) {
-  return QCoreApplication::translate("seqlens::widgets::Export", s);
-}
+// Translation context for the messages of this file.
+struct ImageExport {
+  Q_DECLARE_TR_FUNCTIONS(ImageExport)
+};
 
 // Renders into a temporary file in the target's folder and renames it over the target.
 QString write_atomically(const QString& file, const std::function<bool(const QString&)>& write) {
   const QFileInfo info(file);
   QTemporaryFile tmp(
       info.absoluteDir().filePath(QStringLiteral(".%1.XXXXXX").arg(info.fileName())));
-  if (!tmp.open()) return tr("Cannot write %1: %2").arg(file, tmp.errorString());
+  if (!tmp.open()) return ImageExport::tr("Cannot write %1: %2").arg(file, tmp.errorString());
   const QString tmp_name = tmp.fileName();
   tmp.close();  // the writers open the file by name
   if (!write(tmp_name) || QFileInfo(tmp_name).size() == 0)
-    return tr("Cannot write %1: rendering failed").arg(file);
+    return ImageExport::tr("Cannot write %1: rendering failed").arg(file);
   std::error_code ec;
   std::filesystem::rename(tmp_name.toStdString(), file.toStdString(), ec);
-  if (ec) return tr("Cannot write %1: %2").arg(file, QString::fromStdString(ec.message()));
+  if (ec)
+    return ImageExport::tr("Cannot write %1: %2").arg(file, QString::fromStdString(ec.message()));
   tmp.setAutoRemove(false);  // renamed away; nothing left to remove
   return {};
 }
@@ -81,13 +83,14 @@ bool parse_formats(const QString& list, QList<ImageFormat>* out, QString* error)
   for (const QString& item : list.split(QLatin1Char(','), Qt::SkipEmptyParts)) {
     ImageFormat f;
     if (!parse_format(item, &f)) {
-      *error = tr("Unknown image format '%1' (use png, svg or pdf)").arg(item.trimmed());
+      *error =
+          ImageExport::tr("Unknown image format '%1' (use png, svg or pdf)").arg(item.trimmed());
       return false;
     }
     if (!out->contains(f)) out->append(f);
   }
   if (out->isEmpty()) {
-    *error = tr("No image format given (use png, svg or pdf)");
+    *error = ImageExport::tr("No image format given (use png, svg or pdf)");
     return false;
   }
   return true;
@@ -98,7 +101,7 @@ QString export_view(const ChartView& view, const QString& file, ImageFormat form
   QCustomPlot* plot = view.plot();
   if (o.width < 16 || o.height < 16 || o.width > 20000 || o.height > 20000 || o.dpi < 24 ||
       o.dpi > 1200)
-    return tr("Cannot write %1: size %2×%3 at %4 DPI is out of range")
+    return ImageExport::tr("Cannot write %1: size %2×%3 at %4 DPI is out of range")
         .arg(file)
         .arg(o.width)
         .arg(o.height)
@@ -125,13 +128,13 @@ QStringList export_views(const QList<const ChartView*>& views, const QString& di
                          QStringList* errors) {
   QStringList written;
   if (!QDir().mkpath(dir)) {
-    errors->append(tr("Cannot create folder %1").arg(dir));
+    errors->append(ImageExport::tr("Cannot create folder %1").arg(dir));
     return written;
   }
   for (const ChartView* v : views) {
     for (ImageFormat f : formats) {
       const QString file =
-          QDir(dir).filePath(QStringLiteral("%1.%2").arg(v->exportName(), format_suffix(f)));
+          QDir(dir).filePath(QStringLiteral("%1.%2").arg(v->exportStem(), format_suffix(f)));
       const QString error = export_view(*v, file, f, options);
       if (error.isEmpty())
         written << file;

@@ -30,7 +30,7 @@ bool parse_formats(const QString& list, QList<ImageFormat>* out, QString* error)
 QString export_view(const ChartView& view, const QString& file, ImageFormat format,
                     const ImageOptions& options = {});
 
-// Writes every view in every format into `dir` as <exportName>.<suffix>; returns the files
+// Writes every view in every format into `dir` as <exportStem>.<suffix>; returns the files
 // written, and appends one message per failure to `errors`.
 QStringList export_views(const QList<const ChartView*>& views, const QString& dir,
                          const QList<ImageFormat>& formats, const ImageOptions& options,

@@ -1,17 +1,45 @@
-// seqlens: the GUI. Options: --model PRESET|DIR, --text STR, --lang en|ru, --screenshot FILE
-// (saves the main window once the first trace is shown, then exits).
+// seqlens: the GUI.
+//   seqlens [--model PRESET|DIR] [--text STR] [--lang en|ru]
+//   seqlens --screenshot FILE [same options]      saves the main window as it would appear
+//   seqlens --export-all DIR [--format png,svg,pdf] [--size WxH] [--dpi N] [--scaling-max N]
+//           [same options]                        renders every view offscreen, one file per
+//                                                 view and format, and exits without a window
 #include <QApplication>
 #include <QCommandLineParser>
-#include <QLibraryInfo>
+#include <QSettings>
+#include <QTabWidget>
 #include <QTimer>
-#include <QTranslator>
 
 #include <cstdio>
 
+#include "app/gui/app_controller.h"
 #include "app/gui/main_window.h"
 #include "app/gui/session.h"
+#include "core/model/examples.h"
+#include "widgets/export.h"
+
+namespace {
+
+void fail(const QString& message) {
+  std::fprintf(stderr, "seqlens: error: %s\n", qPrintable(message));
+}
+
+// Waits for the session's jobs (trace, compare, scaling) to deliver.
+void settle(seqlens::app::Session& session) {
+  session.recompute();
+  session.waitForIdle();
+}
+
+}  // namespace
 
 int main(int argc, char** argv) {
+  // Headless runs must not need a display: pick the offscreen platform before Qt starts.
+  bool headless = false;
+  for (int i = 1; i < argc; ++i)
+    if (QByteArray(argv[i]).startsWith("--export-all")) headless = true;
+  if (headless && qEnvironmentVariableIsEmpty("QT_QPA_PLATFORM"))
+    qputenv("QT_QPA_PLATFORM", "offscreen");
+
   QApplication app(argc, argv);
   QApplication::setApplicationName(QStringLiteral("SeqLens"));
   QApplication::setOrganizationName(QStringLiteral("SeqLens"));
@@ -20,42 +48,108 @@ int main(int argc, char** argv) {
   parser.setApplicationDescription(QApplication::translate(
       "main", "See how Transformers, Mamba and hybrid models work, and what they cost."));
   parser.addHelpOption();
-  QCommandLineOption model_opt("model",
-                               QApplication::translate("main", "Preset or model directory."),
-                               "PRESET|DIR", "jamba-tiny");
+  QCommandLineOption model_opt(
+      "model", QApplication::translate("main", "Preset or model directory."), "PRESET|DIR");
   QCommandLineOption text_opt("text", QApplication::translate("main", "Input text."), "STR");
   QCommandLineOption lang_opt("lang", QApplication::translate("main", "Language: en or ru."),
                               "LANG");
   QCommandLineOption shot_opt(
       "screenshot", QApplication::translate("main", "Save the main window to FILE and exit."),
       "FILE");
-  parser.addOptions({model_opt, text_opt, lang_opt, shot_opt});
+  QCommandLineOption tab_opt(
+      "tab", QApplication::translate("main", "Tab to show first (0-based index)."), "N", "0");
+  QCommandLineOption export_opt(
+      "export-all",
+      QApplication::translate("main", "Render every view into DIR without a window and exit."),
+      "DIR");
+  QCommandLineOption format_opt("format",
+                                QApplication::translate("main", "Image formats for --export-all."),
+                                "png,svg,pdf", "png");
+  QCommandLineOption size_opt("size", QApplication::translate("main", "Chart size WxH."), "WxH",
+                              "1600x1000");
+  QCommandLineOption dpi_opt("dpi", QApplication::translate("main", "PNG resolution."), "N", "96");
+  QCommandLineOption scaling_opt(
+      "scaling-max",
+      QApplication::translate("main", "Longest input of the scaling chart for --export-all."), "N",
+      "2048");
+  parser.addOptions({model_opt, text_opt, lang_opt, shot_opt, tab_opt, export_opt, format_opt,
+                     size_opt, dpi_opt, scaling_opt});
   parser.process(app);
 
-  QTranslator translator;
-  const QString lang = parser.isSet(lang_opt) ? parser.value(lang_opt) : QLocale().name();
-  if (translator.load(QLocale(lang), QStringLiteral("seqlens"), QStringLiteral("_"),
-                      QStringLiteral(":/i18n")))
-    QApplication::installTranslator(&translator);
+  // Option values checked before anything runs.
+  QList<seqlens::widgets::ImageFormat> formats;
+  QString error;
+  if (!seqlens::widgets::parse_formats(parser.value(format_opt), &formats, &error)) {
+    fail(error);
+    return 2;
+  }
+  const QStringList size = parser.value(size_opt).split(QLatin1Char('x'));
+  seqlens::widgets::ImageOptions image;
+  bool ok_w = false, ok_h = false, ok_dpi = false, ok_max = false;
+  if (size.size() == 2) {
+    image.width = size[0].toInt(&ok_w);
+    image.height = size[1].toInt(&ok_h);
+  }
+  image.dpi = parser.value(dpi_opt).toInt(&ok_dpi);
+  const int scaling_max = parser.value(scaling_opt).toInt(&ok_max);
+  if (!ok_w || !ok_h || !ok_dpi || !ok_max || scaling_max < 64) {
+    fail(QStringLiteral("--size must be WxH, --dpi a number, --scaling-max at least 64"));
+    return 2;
+  }
 
+  QSettings settings;
   seqlens::app::Session session;
-  seqlens::app::MainWindow window(&session);
-  window.show();
-  if (parser.isSet(text_opt)) window.setInputText(parser.value(text_opt));
-  window.selectModel(parser.value(model_opt));
+  seqlens::app::AppController controller(&session, parser.value(lang_opt), !headless);
+  seqlens::app::MainWindow* window = controller.window();
+  window->tabs()->setCurrentIndex(parser.value(tab_opt).toInt());
+
+  // The input: --text, else the last one, else the English example.
+  QString text = parser.value(text_opt);
+  if (!parser.isSet(text_opt)) {
+    text = settings.value(QStringLiteral("text")).toString();
+    if (text.isEmpty() || headless) text = QString::fromStdString(seqlens::examples().front().text);
+  }
+  window->setInputText(text);
+  QString model = parser.value(model_opt);
+  if (model.isEmpty())
+    model = headless
+                ? QStringLiteral("jamba-tiny")
+                : settings.value(QStringLiteral("model"), QStringLiteral("jamba-tiny")).toString();
+  int exit_code = 0;
+  QObject::connect(&session, &seqlens::app::Session::failed, &app, [&](const QString& m) {
+    fail(m);
+    exit_code = 1;
+    if (headless || parser.isSet(shot_opt)) QApplication::exit(1);
+  });
+  window->selectModel(model);
+  if (!session.model()) return 1;
+
+  if (headless) {
+    session.setCompareEnabled(true);
+    settle(session);
+    window->measureScaling(scaling_max);
+    settle(session);
+    if (exit_code != 0) return exit_code;
+    QStringList errors;
+    const QStringList written = seqlens::widgets::export_views(
+        window->views(), parser.value(export_opt), formats, image, &errors);
+    for (const QString& f : written) std::printf("%s\n", qPrintable(f));
+    for (const QString& e : errors) fail(e);
+    return errors.isEmpty() ? 0 : 1;
+  }
 
   if (parser.isSet(shot_opt)) {
+    // Let every view the shown tab needs settle (a scaling tab measures first), then grab.
+    settle(session);
+    if (window->tabs()->currentIndex() == window->tabs()->indexOf(window->scalingView())) {
+      window->measureScaling(scaling_max);
+      settle(session);
+    }
     const QString file = parser.value(shot_opt);
-    QObject::connect(&session, &seqlens::app::Session::traceReady, &window, [&window, file] {
-      QTimer::singleShot(300, &window, [&window, file] {
-        const bool ok = window.grab().save(file);
-        if (!ok) std::fprintf(stderr, "seqlens: error: cannot write %s\n", qPrintable(file));
-        QApplication::exit(ok ? 0 : 1);
-      });
-    });
-    QObject::connect(&session, &seqlens::app::Session::failed, &window, [](const QString& m) {
-      std::fprintf(stderr, "seqlens: error: %s\n", qPrintable(m));
-      QApplication::exit(1);
+    QTimer::singleShot(500, window, [window, file] {
+      const bool ok = window->grab().save(file);
+      if (!ok) fail(QStringLiteral("cannot write %1").arg(file));
+      QApplication::exit(ok ? 0 : 1);
     });
   }
   return app.exec();

@@ -1,154 +1,434 @@
 #include "app/gui/main_window.h"
 
-#include <QComboBox>
+#include <QActionGroup>
+#include <QApplication>
+#include <QCloseEvent>
 #include <QDockWidget>
 #include <QFileDialog>
 #include <QLabel>
 #include <QMenuBar>
-#include <QPlainTextEdit>
+#include <QMessageBox>
+#include <QProgressBar>
+#include <QSettings>
+#include <QSplitter>
 #include <QStatusBar>
-#include <QVBoxLayout>
+#include <QTabWidget>
+#include <QToolBar>
+#include <QToolButton>
 
-#include "core/model/param_spec.h"
-#include "core/model/presets.h"
-#include "core/model/tokenizer.h"
-#include "widgets/heatmap_view.h"
+#include <fstream>
+
+#include <qcustomplot.h>
+
+#include "app/gui/compare_view.h"
+#include "app/gui/export_dialog.h"
+#include "app/gui/input_panel.h"
+#include "app/gui/model_panel.h"
+#include "core/analysis/scaling.h"
+#include "core/analysis/scaling_io.h"
+#include "core/instrument/profiler.h"
+#include "core/io/npz.h"
+#include "core/io/trace_export.h"
+#include "widgets/attention_view.h"
+#include "widgets/export.h"
+#include "widgets/layer_ribbon.h"
+#include "widgets/projection_view.h"
+#include "widgets/routing_view.h"
+#include "widgets/scaling_view.h"
+#include "widgets/ssm_state_view.h"
 
 namespace seqlens::app {
 
 namespace {
 
-QString mixer_label(MixerKind k) {
-  switch (k) {
-    case MixerKind::Attention:
-      return MainWindow::tr("attention");
-    case MixerKind::Mamba1:
-      return MainWindow::tr("Mamba-1");
-    case MixerKind::Mamba2:
-      return MainWindow::tr("Mamba-2");
-  }
-  return {};
+QString format_bytes(int64_t b) {
+  const QLocale locale;
+  if (b >= (int64_t{1} << 30)) return MainWindow::tr("%1 GiB").arg(b / double(1 << 30), 0, 'f', 2);
+  if (b >= (int64_t{1} << 20)) return MainWindow::tr("%1 MiB").arg(b / double(1 << 20), 0, 'f', 1);
+  return MainWindow::tr("%1 KiB").arg(b / 1024.0, 0, 'f', 1);
 }
 
 }  // namespace
 
 MainWindow::MainWindow(Session* session, QWidget* parent) : QMainWindow(parent), session_(session) {
   setWindowTitle(tr("SeqLens"));
+  setObjectName(QStringLiteral("main_window"));
 
-  auto* panel = new QWidget;
-  auto* layout = new QVBoxLayout(panel);
-  layout->addWidget(new QLabel(tr("Model")));
-  model_box_ = new QComboBox;
-  for (const PresetInfo& p : preset_list())
-    model_box_->addItem(QString::fromStdString(p.name), QString::fromStdString(p.name));
-  layout->addWidget(model_box_);
-  layout->addWidget(new QLabel(tr("Input text")));
-  input_ = new QPlainTextEdit;
-  input_->setPlainText(tr("The quick brown fox jumps over the lazy dog."));
-  layout->addWidget(input_, 1);
-  summary_ = new QLabel;
-  summary_->setWordWrap(true);
-  summary_->setTextInteractionFlags(Qt::TextSelectableByMouse);
-  layout->addWidget(summary_, 1);
-  auto* dock = new QDockWidget(tr("Model and input"), this);
-  dock->setObjectName("model_input_dock");
-  dock->setWidget(panel);
-  addDockWidget(Qt::LeftDockWidgetArea, dock);
+  // Left: the model and the input, each a dock the user can move or close.
+  model_panel_ = new ModelPanel;
+  auto* model_dock = new QDockWidget(tr("Model"), this);
+  model_dock->setObjectName(QStringLiteral("model_dock"));
+  model_dock->setWidget(model_panel_);
+  addDockWidget(Qt::LeftDockWidgetArea, model_dock);
+  input_panel_ = new InputPanel;
+  auto* input_dock = new QDockWidget(tr("Input"), this);
+  input_dock->setObjectName(QStringLiteral("input_dock"));
+  input_dock->setWidget(input_panel_);
+  addDockWidget(Qt::LeftDockWidgetArea, input_dock);
 
-  heatmap_ = new widgets::HeatmapView;
-  setCentralWidget(heatmap_);
+  // Top: the layer ribbon (which layer is attention, Mamba, MoE; click to select).
+  ribbon_ = new widgets::LayerRibbon;
+  auto* ribbon_bar = new QToolBar(tr("Layers"), this);
+  ribbon_bar->setObjectName(QStringLiteral("layer_toolbar"));
+  ribbon_bar->addWidget(ribbon_);
+  addToolBar(Qt::TopToolBarArea, ribbon_bar);
 
+  // Centre: one tab per view.
+  tabs_ = new QTabWidget;
+  tabs_->setDocumentMode(true);
+  attn_model_ = new widgets::AttentionModelView;
+  attn_head_ = new widgets::AttentionHeadView;
+  auto* attn = new QSplitter(Qt::Horizontal);
+  attn->addWidget(attn_model_);
+  attn->addWidget(attn_head_);
+  attn->setStretchFactor(0, 2);
+  attn->setStretchFactor(1, 3);
+  tabs_->addTab(attn, tr("Attention"));
+  ssm_ = new widgets::SsmStateView;
+  tabs_->addTab(ssm_, tr("SSM state"));
+  routing_ = new widgets::RoutingView;
+  tabs_->addTab(routing_, tr("Routing"));
+  scaling_view_ = new widgets::ScalingView;
+  tabs_->addTab(scaling_view_, tr("Scaling"));
+  projection_ = new widgets::ProjectionView;
+  tabs_->addTab(projection_, tr("Projection"));
+  compare_ = new CompareView;
+  tabs_->addTab(compare_, tr("Compare"));
+  setCentralWidget(tabs_);
+
+  // Status bar: what the last pass cost; progress and cancel for long work.
+  status_ = new QLabel;
+  statusBar()->addWidget(status_, 1);
+  progress_ = new QProgressBar;
+  progress_->setRange(0, 1000);
+  progress_->setMaximumWidth(180);
+  progress_->setTextVisible(false);
+  progress_->hide();
+  statusBar()->addPermanentWidget(progress_);
+  cancel_ = new QToolButton;
+  cancel_->setText(tr("Cancel"));
+  cancel_->hide();
+  statusBar()->addPermanentWidget(cancel_);
+
+  buildMenus();
+
+  // Every view follows the shared layer and token cursor.
+  linked_ = {attn_model_, attn_head_, ssm_, routing_};
+  for (widgets::ChartView* v : linked_) {
+    connect(v, &widgets::ChartView::layerSelected, this, &MainWindow::selectLayer);
+    connect(v, &widgets::ChartView::tokenHovered, this, &MainWindow::setTokenCursor);
+  }
+  for (const widgets::ChartView* v : views()) attachContextMenu(const_cast<widgets::ChartView*>(v));
+  connect(ribbon_, &widgets::LayerRibbon::layerSelected, this, &MainWindow::selectLayer);
+  connect(input_panel_, &InputPanel::tokenHovered, this, &MainWindow::setTokenCursor);
+  connect(compare_, &CompareView::tokenHovered, this, &MainWindow::setTokenCursor);
+  widgets::link_attention_views(attn_model_, attn_head_);
+  connect(attn_head_, &widgets::AttentionHeadView::hiddenChannelsRequested, this,
+          [this](std::vector<int64_t> channels) { session_->setHiddenChannels(channels); });
+
+  connect(model_panel_, &ModelPanel::presetChosen, this, &MainWindow::selectModel);
+  connect(model_panel_, &ModelPanel::configEdited, this,
+          [this](const ModelConfig& c, quint64 seed) { session_->setConfig(c, seed); });
+  connect(model_panel_, &ModelPanel::openDirectoryRequested, this, &MainWindow::openModelDirectory);
+  connect(input_panel_, &InputPanel::textChanged, session_, &Session::setText);
+
+  connect(session_, &Session::modelChanged, this, &MainWindow::modelChanged);
+  connect(session_, &Session::traceReady, this, &MainWindow::showTrace);
+  connect(session_, &Session::compareReady, this, &MainWindow::showCompare);
+  connect(session_, &Session::failed, this,
+          [this](const QString& m) { status_->setText(tr("Error: %1").arg(m)); });
+  connect(tabs_, &QTabWidget::currentChanged, this,
+          [this](int) { session_->setCompareEnabled(tabs_->currentWidget() == compare_); });
+
+  connect(scaling_view_, &widgets::ScalingView::measureRequested, this,
+          &MainWindow::measureScaling);
+  connect(scaling_view_, &widgets::ScalingView::cancelRequested, this,
+          [this] { session_->runner().cancel(Lane::Scaling); });
+  JobRunner* runner = &session_->runner();
+  connect(runner, &JobRunner::laneBusyChanged, this, [this](Lane lane, bool busy) {
+    if (lane == Lane::Scaling) scaling_view_->setRunning(busy);
+    if (lane == Lane::Trace) {
+      progress_->setVisible(busy);
+      cancel_->setVisible(busy);
+      progress_->setValue(0);
+    }
+  });
+  connect(runner, &JobRunner::progress, this, [this](Lane lane, double f) {
+    if (lane == Lane::Scaling) scaling_view_->setProgress(f);
+    if (lane == Lane::Trace) progress_->setValue(int(f * 1000));
+  });
+  connect(cancel_, &QToolButton::clicked, this, [this] { session_->runner().cancel(Lane::Trace); });
+
+  // Restore what the previous session left, if anything; else start on the default model.
+  if (session_->model()) {
+    modelChanged();
+    input_panel_->setText(session_->text());
+    if (session_->trace()) showTrace(session_->trace());
+  }
+  resize(1400, 900);
+}
+
+void MainWindow::buildMenus() {
   QMenu* file = menuBar()->addMenu(tr("&File"));
   QAction* open = file->addAction(tr("&Open Model…"), this, &MainWindow::openModelDirectory);
   open->setShortcut(QKeySequence::Open);
+  file->addSeparator();
+  QAction* exp = file->addAction(tr("&Export View…"), this, [this] { exportView(currentView()); });
+  exp->setShortcut(QKeySequence(tr("Ctrl+E")));
+  QAction* all = file->addAction(tr("Export &All Views…"), this, &MainWindow::exportAll);
+  all->setShortcut(QKeySequence(tr("Ctrl+Shift+E")));
+  file->addAction(tr("Export &Trace (.npz + .json)…"), this, &MainWindow::exportTrace);
+  file->addAction(tr("Export &Scaling Results (CSV/JSON)…"), this, &MainWindow::exportScaling);
+  file->addAction(tr("Export Timing &Profile (Perfetto JSON)…"), this, &MainWindow::exportProfile);
+  file->addSeparator();
   QAction* quit = file->addAction(tr("&Quit"), this, &QWidget::close);
   quit->setShortcut(QKeySequence::Quit);
 
-  connect(model_box_, &QComboBox::currentIndexChanged, this,
-          [this](int) { session_->openModel(model_box_->currentData().toString()); });
-  connect(input_, &QPlainTextEdit::textChanged, this,
-          [this] { session_->setText(input_->toPlainText()); });
-  connect(session_, &Session::traceReady, this, &MainWindow::showTrace);
-  connect(session_, &Session::failed, this,
-          [this](const QString& m) { statusBar()->showMessage(tr("Error: %1").arg(m)); });
-  connect(&session_->runner(), &JobRunner::busyChanged, this, [this](bool busy) {
-    if (busy) statusBar()->showMessage(tr("Computing…"));
+  QMenu* view = menuBar()->addMenu(tr("&View"));
+  QMenu* lang = view->addMenu(tr("&Language"));
+  auto* group = new QActionGroup(this);
+  const QString current = QSettings().value(QStringLiteral("language")).toString();
+  for (const auto& [code, name] : {std::pair{QStringLiteral("en"), QStringLiteral("English")},
+                                   std::pair{QStringLiteral("ru"), QStringLiteral("Русский")}}) {
+    QAction* a = lang->addAction(name);
+    a->setCheckable(true);
+    a->setChecked(current.startsWith(code) || (current.isEmpty() && code == "en"));
+    a->setData(code);
+    group->addAction(a);
+    connect(a, &QAction::triggered, this, [this, code = code] { emit languageRequested(code); });
+  }
+  QAction* presenter = view->addAction(tr("&Presenter Mode"));
+  presenter->setCheckable(true);
+  presenter->setChecked(QSettings().value(QStringLiteral("presenter"), false).toBool());
+  presenter->setShortcut(QKeySequence(Qt::Key_F11));
+  connect(presenter, &QAction::toggled, this, &MainWindow::presenterModeRequested);
+  view->addSeparator();
+  for (QDockWidget* d : findChildren<QDockWidget*>()) view->addAction(d->toggleViewAction());
+
+  QMenu* help = menuBar()->addMenu(tr("&Help"));
+  help->addAction(tr("&About SeqLens"), this, [this] {
+    QMessageBox::about(
+        this, tr("About SeqLens"),
+        tr("<b>SeqLens</b><p>See how Transformers, Mamba and hybrid models work and what they "
+           "cost: attention maps, the SSM state, expert routing and scaling, live.</p>"));
   });
-  session_->setText(input_->toPlainText());
-  resize(1200, 760);
+}
+
+QList<const widgets::ChartView*> MainWindow::views() const {
+  QList<const widgets::ChartView*> out = {attn_model_, attn_head_,    ssm_,
+                                          routing_,    scaling_view_, projection_};
+  for (const widgets::ChartView* v : compare_->views()) out << v;
+  return out;
+}
+
+QWidget* MainWindow::scalingView() const {
+  return scaling_view_;
+}
+
+widgets::ChartView* MainWindow::currentView() const {
+  QWidget* w = tabs_->currentWidget();
+  if (auto* v = qobject_cast<widgets::ChartView*>(w)) return v;
+  if (w == compare_) return compare_->views().value(0);
+  return attn_head_;  // the attention tab's large map
+}
+
+void MainWindow::attachContextMenu(widgets::ChartView* view) {
+  QCustomPlot* plot = view->plot();
+  plot->setContextMenuPolicy(Qt::CustomContextMenu);
+  connect(plot, &QWidget::customContextMenuRequested, this, [this, view, plot](const QPoint& p) {
+    QMenu menu;
+    menu.addAction(tr("Export “%1”…").arg(view->title()), this, [this, view] { exportView(view); });
+    menu.addAction(tr("Export All Views…"), this, &MainWindow::exportAll);
+    menu.exec(plot->mapToGlobal(p));
+  });
 }
 
 void MainWindow::setInputText(const QString& text) {
-  input_->setPlainText(text);
+  input_panel_->setText(text);
+  session_->setText(text);
 }
 
 void MainWindow::selectModel(const QString& presetOrDir) {
-  if (model_box_->findData(presetOrDir) < 0) model_box_->addItem(presetOrDir, presetOrDir);
-  const int index = model_box_->findData(presetOrDir);
-  if (model_box_->currentIndex() == index)
-    session_->openModel(presetOrDir);  // no index change, so no signal
-  else
-    model_box_->setCurrentIndex(index);
+  session_->openModel(presetOrDir);
+  QSettings().setValue(QStringLiteral("model"), presetOrDir);
 }
 
 void MainWindow::openModelDirectory() {
-  const QString dir =
-      QFileDialog::getExistingDirectory(this, tr("Open Hugging Face model directory"));
-  if (!dir.isEmpty()) selectModel(dir);
+  const QString dir = QFileDialog::getExistingDirectory(
+      this, tr("Open Hugging Face model directory"),
+      QSettings().value(QStringLiteral("last_model_dir")).toString());
+  if (dir.isEmpty()) return;
+  QSettings().setValue(QStringLiteral("last_model_dir"), dir);
+  selectModel(dir);
+}
+
+void MainWindow::modelChanged() {
+  model_panel_->showModel(session_->modelName(), session_->config(), session_->seed(),
+                          session_->isLoaded());
+  ribbon_->setConfig(session_->config());
+  setWindowTitle(tr("SeqLens — %1").arg(session_->modelName()));
 }
 
 void MainWindow::showTrace(std::shared_ptr<const ForwardTrace> trace) {
-  const ModelConfig& c = trace->config;
-  const ParamCount n = count_params(c);
-  QStringList layers;
-  for (const LayerKind& k : c.layer_map())
-    layers << mixer_label(k.mixer) + (k.ffn == FfnKind::MoE ? tr(" + MoE") : QString());
-  summary_->setText(
-      tr("<b>%1</b> (%2)<br>%3 layers: %4<br>parameters: %5 total, %6 active per token")
-          .arg(session_->modelName(), QString::fromLatin1(family_name(c.family)))
-          .arg(c.n_layers)
-          .arg(layers.join(QStringLiteral(", ")))
-          .arg(n.total)
-          .arg(n.active));
-  statusBar()->showMessage(tr("%1 tokens · forward %2 ms · state %3 KiB")
-                               .arg(trace->tokens.size())
-                               .arg(trace->forward_ms, 0, 'f', 1)
-                               .arg(trace->state_bytes / 1024));
+  input_panel_->setTokens(trace->tokens);
+  for (widgets::ChartView* v : linked_) v->setTrace(trace);
+  scaling_view_->setCurrentLength(int(trace->tokens.size()));
+  status_->setText(tr("%n token(s) · forward %1 ms · peak %2 · cache and state %3", nullptr,
+                      int(trace->tokens.size()))
+                       .arg(trace->forward_ms, 0, 'f', 1)
+                       .arg(format_bytes(trace->peak_bytes), format_bytes(trace->state_bytes)));
+}
 
-  QStringList labels;
-  for (const std::string& l : ByteTokenizer::sequence_labels(trace->tokens))
-    labels << QString::fromStdString(l);
-  // The first layer's map: attention pattern (head 0) or the Mamba layer's Δ over time.
-  widgets::HeatmapData d;
-  for (const RecordedArray& a : trace->arrays) {
-    if (a.site == Site::AttnPattern) {
-      d.rows = static_cast<int>(a.shape[1]);
-      d.cols = static_cast<int>(a.shape[2]);
-      d.values.assign(a.f32.begin(), a.f32.begin() + d.rows * d.cols);
-      d.title = tr("Layer %1, head 0: attention pattern").arg(a.layer);
-      d.x_title = tr("key token");
-      d.y_title = tr("query token");
-      d.scale_title = tr("weight");
-      d.row_labels = d.col_labels = labels;
-      break;
-    }
-    if (a.site == Site::SsmDelta) {
-      d.rows = static_cast<int>(a.shape[0]);
-      d.cols = static_cast<int>(a.shape[1]);
-      d.values = a.f32;
-      // Mamba-1 has one Δ per channel, Mamba-2 one per head.
-      const bool per_head = c.family == Family::Mamba2;
-      d.title = (per_head ? tr("Layer %1: step size Δ per head")
-                          : tr("Layer %1: step size Δ per channel"))
-                    .arg(a.layer);
-      d.x_title = per_head ? tr("head") : tr("channel");
-      d.y_title = tr("token");
-      d.scale_title = tr("Δ");
-      d.row_labels = labels;
-      break;
-    }
+void MainWindow::showCompare() {
+  compare_->setTraces(session_->compare());
+}
+
+void MainWindow::setTokenCursor(int token) {
+  if (in_cursor_) return;  // no feedback loops between views
+  in_cursor_ = true;
+  for (widgets::ChartView* v : linked_) v->setTokenCursor(token);
+  input_panel_->setTokenCursor(token);
+  compare_->setTokenCursor(token);
+  in_cursor_ = false;
+}
+
+void MainWindow::selectLayer(int layer) {
+  if (in_layer_) return;
+  in_layer_ = true;
+  for (widgets::ChartView* v : linked_) v->selectLayer(layer);
+  ribbon_->selectLayer(layer);
+  in_layer_ = false;
+}
+
+void MainWindow::measureScaling(int maxLength) {
+  if (!session_->model()) return;
+  const ModelConfig base = session_->config();
+  auto runtime = session_->runtime();
+  scaling_view_->clear();
+  ScalingOptions options;
+  options.max_length = maxLength;
+  QPointer<widgets::ScalingView> view(scaling_view_);
+  session_->runner().submit<std::shared_ptr<const ScalingResult>>(
+      Lane::Scaling,
+      [base, runtime, options, view](JobContext& ctx) {
+        auto on_point = [&ctx, view](int arch, const ScalingPoint& p) {
+          ctx.post([view, arch, p] {
+            if (view) view->addPoint(arch, p);
+          });
+        };
+        return std::make_shared<const ScalingResult>(runtime->execute(
+            [&] { return measure_scaling(base, options, &ctx.cancel, ctx.progress, on_point); }));
+      },
+      [this](std::shared_ptr<const ScalingResult> r) {
+        scaling_ = r;
+        scaling_view_->setResult(r);
+      },
+      [this](QString m) { status_->setText(tr("Scaling stopped: %1").arg(m)); });
+}
+
+void MainWindow::exportView(widgets::ChartView* view) {
+  if (!view) return;
+  ExportDialog dialog(view->exportStem(), this);
+  if (dialog.exec() != QDialog::Accepted) return;
+  const QString error =
+      widgets::export_view(*view, dialog.file(), dialog.format(), dialog.options());
+  if (!error.isEmpty())
+    QMessageBox::warning(this, tr("Export failed"), error);
+  else
+    status_->setText(tr("Wrote %1").arg(dialog.file()));
+}
+
+void MainWindow::exportAll() {
+  QSettings settings;
+  const QString dir =
+      QFileDialog::getExistingDirectory(this, tr("Export all views to folder"),
+                                        settings.value(QStringLiteral("export_dir")).toString());
+  if (dir.isEmpty()) return;
+  settings.setValue(QStringLiteral("export_dir"), dir);
+  QStringList errors;
+  const QStringList written = widgets::export_views(
+      views(), dir,
+      {widgets::ImageFormat::Png, widgets::ImageFormat::Svg, widgets::ImageFormat::Pdf},
+      ExportDialog::savedOptions(), &errors);
+  if (!errors.isEmpty())
+    QMessageBox::warning(this, tr("Export failed"), errors.join(QLatin1Char('\n')));
+  status_->setText(tr("Wrote %n file(s) to %1", nullptr, int(written.size())).arg(dir));
+}
+
+void MainWindow::exportTrace() {
+  auto trace = session_->trace();
+  if (!trace) return;
+  const QString file = QFileDialog::getSaveFileName(
+      this, tr("Export trace"), QStringLiteral("trace.npz"), tr("NumPy archive (*.npz)"));
+  if (file.isEmpty()) return;
+  try {
+    Json extra;
+    extra["model"] = session_->modelName().toStdString();
+    extra["seed"] = session_->seed();
+    extra["text"] = session_->text().toStdString();
+    extra["tokenizer"] = "byte";
+    write_trace(*trace, file.toStdString(), extra);
+    status_->setText(tr("Wrote %1 and its .json sidecar").arg(file));
+  } catch (const std::exception& e) {
+    QMessageBox::warning(this, tr("Export failed"), QString::fromUtf8(e.what()));
   }
-  heatmap_->setData(d);
+}
+
+void MainWindow::exportScaling() {
+  if (!scaling_) {
+    QMessageBox::information(this, tr("Export scaling results"),
+                             tr("Measure first: Scaling tab ▸ Measure."));
+    return;
+  }
+  QString filter;
+  const QString file = QFileDialog::getSaveFileName(this, tr("Export scaling results"),
+                                                    QStringLiteral("scaling.csv"),
+                                                    tr("CSV (*.csv);;JSON (*.json)"), &filter);
+  if (file.isEmpty()) return;
+  const bool json = file.endsWith(QLatin1String(".json"), Qt::CaseInsensitive);
+  try {
+    write_file_atomic(file.toStdString(), json ? scaling_json(*scaling_) : scaling_csv(*scaling_));
+    status_->setText(tr("Wrote %1").arg(file));
+  } catch (const std::exception& e) {
+    QMessageBox::warning(this, tr("Export failed"), QString::fromUtf8(e.what()));
+  }
+}
+
+void MainWindow::exportProfile() {
+  auto model = session_->model();
+  if (!model) return;
+  const QString file = QFileDialog::getSaveFileName(
+      this, tr("Export timing profile"), QStringLiteral("profile.json"),
+      tr("Trace events for Perfetto / chrome://tracing (*.json)"));
+  if (file.isEmpty()) return;
+  // One profiled pass over the current input, on the trace lane (it replaces a pending update).
+  const std::vector<int32_t> tokens = session_->tokens();
+  auto runtime = session_->runtime();
+  const std::string path = file.toStdString();
+  session_->runner().submit<bool>(
+      Lane::Trace,
+      [model, runtime, tokens, path](JobContext& ctx) {
+        Profiler profiler;
+        runtime->execute([&] {
+          InferenceState state = make_state(*model);
+          ForwardOptions o;
+          o.cancel = &ctx.cancel;
+          o.profiler = &profiler;
+          forward(*model, tokens, state, o);
+        });
+        profiler.write(path);
+        return true;
+      },
+      [this, file](bool) { status_->setText(tr("Wrote %1").arg(file)); },
+      [this](QString m) { QMessageBox::warning(this, tr("Export failed"), m); });
+}
+
+void MainWindow::closeEvent(QCloseEvent* e) {
+  QSettings settings;
+  settings.setValue(QStringLiteral("geometry"), saveGeometry());
+  settings.setValue(QStringLiteral("window_state"), saveState());
+  settings.setValue(QStringLiteral("text"), session_->text());
+  QMainWindow::closeEvent(e);
 }
 
 }  // namespace seqlens::app

@@ -1,39 +1,98 @@
-// A thin main window: creates the panels and actions and connects the session to the views.
+// A thin main window: creates the docks, views and actions and connects the session to the
+// views. Every view is a widgets::ChartView; the window forwards the shared selection (layer,
+// token cursor) between them and owns no numerics.
 #pragma once
 
+#include <QList>
 #include <QMainWindow>
 
 #include <memory>
 
 #include "app/gui/session.h"
+#include "core/analysis/scaling.h"
 
-class QComboBox;
 class QLabel;
-class QPlainTextEdit;
+class QProgressBar;
+class QTabWidget;
+class QToolButton;
 
 namespace seqlens::widgets {
-class HeatmapView;
-}
+class ChartView;
+class AttentionModelView;
+class AttentionHeadView;
+class SsmStateView;
+class RoutingView;
+class ScalingView;
+class ProjectionView;
+class LayerRibbon;
+}  // namespace seqlens::widgets
 
 namespace seqlens::app {
+
+class CompareView;
+class InputPanel;
+class ModelPanel;
 
 class MainWindow : public QMainWindow {
   Q_OBJECT
  public:
   explicit MainWindow(Session* session, QWidget* parent = nullptr);
+
   void setInputText(const QString& text);
-  // Selects a preset or opens a model directory, as the model box does.
+  // Selects a preset or opens a model directory, as the model panel does.
   void selectModel(const QString& presetOrDir);
+  // Every exportable view, in menu order (the compare view's three panels included).
+  QList<const widgets::ChartView*> views() const;
+  // The views a user sees as tabs (for "export current view").
+  widgets::ChartView* currentView() const;
+  QTabWidget* tabs() const { return tabs_; }
+  QWidget* scalingView() const;
+  // Starts a scaling measurement up to `maxLength` tokens (the Scaling tab's Measure button).
+  void measureScaling(int maxLength);
+  // Latest scaling result (empty until one finished).
+  std::shared_ptr<const ScalingResult> scalingResult() const { return scaling_; }
+
+ signals:
+  void languageRequested(const QString& language);  // "en" / "ru"
+  void presenterModeRequested(bool on);
+
+ protected:
+  void closeEvent(QCloseEvent* e) override;
 
  private:
+  void buildMenus();
   void showTrace(std::shared_ptr<const ForwardTrace> trace);
+  void showCompare();
   void openModelDirectory();
+  void exportView(widgets::ChartView* view);
+  void exportAll();
+  void exportTrace();
+  void exportScaling();
+  void exportProfile();
+  void attachContextMenu(widgets::ChartView* view);
+  void setTokenCursor(int token);
+  void selectLayer(int layer);
+  void modelChanged();
 
   Session* session_;
-  QComboBox* model_box_;
-  QPlainTextEdit* input_;
-  QLabel* summary_;
-  widgets::HeatmapView* heatmap_;
+  ModelPanel* model_panel_;
+  InputPanel* input_panel_;
+  widgets::LayerRibbon* ribbon_;
+  QTabWidget* tabs_;
+  widgets::AttentionModelView* attn_model_;
+  widgets::AttentionHeadView* attn_head_;
+  widgets::SsmStateView* ssm_;
+  widgets::RoutingView* routing_;
+  widgets::ScalingView* scaling_view_;
+  widgets::ProjectionView* projection_;
+  CompareView* compare_;
+  QList<widgets::ChartView*> linked_;  // views sharing layer and token cursor
+  QLabel* status_;
+  QProgressBar* progress_;
+  QToolButton* cancel_;
+  std::shared_ptr<const ScalingResult> scaling_;
+  bool in_cursor_ = false;
+  bool in_layer_ = false;
 };
 
 }  // namespace seqlens::app

@@ -85,6 +85,7 @@ void Session::reseed(uint64_t seed) {
 }
 
 void Session::setText(const QString& text) {
+  if (text == text_ && (trace_ || debounce_.isActive())) return;
   text_ = text;
   debounce_.start();
 }

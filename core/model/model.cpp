@@ -142,8 +142,9 @@ CostEstimate estimate_cost(const ModelConfig& c, int64_t T) {
   auto sat = [](double v) { return v >= 9.2e18 ? INT64_MAX : static_cast<int64_t>(v); };
   const double Td = static_cast<double>(T);
   e.state_bytes = sat(double(e.kv_bytes_per_token) * Td + double(e.ssm_state_bytes));
-  // One T×T score block per concurrently processed head (assume two).
-  const double scores = has_attention ? 2.0 * Td * Td * f : 0.0;
+  // Unrecorded attention streams keys in blocks (online softmax): its scores are a fixed
+  // 64 × 256 tile per thread, not T × T; a recorded pattern is budgeted by the Recorder.
+  const double scores = has_attention ? 16.0 * 64 * 256 * f : 0.0;
   // Residual stream, normed input, mixer output, the widest projection, logits, scores, state.
   e.activation_bytes = sat(Td * f * double(4 * c.d_model + 2 * widest + c.vocab_size) + scores +
                            double(e.state_bytes));

@@ -2,6 +2,7 @@
 #pragma once
 
 #include <QApplication>
+#include <QStandardPaths>
 
 namespace seqlens::test {
 
@@ -12,7 +13,12 @@ inline QApplication& qt_app() {
   static QApplication* app = [] {
     qputenv("QT_QPA_PLATFORM",
             qgetenv("QT_QPA_PLATFORM").isEmpty() ? "offscreen" : qgetenv("QT_QPA_PLATFORM"));
-    return new QApplication(argc, argv);
+    // Settings of tests never touch the user's: a test organisation in test-mode paths.
+    QStandardPaths::setTestModeEnabled(true);
+    auto* a = new QApplication(argc, argv);
+    QApplication::setOrganizationName(QStringLiteral("SeqLensTest"));
+    QApplication::setApplicationName(QStringLiteral("SeqLensTest"));
+    return a;
   }();
   return *app;
 }

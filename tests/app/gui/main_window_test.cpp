@@ -1,38 +1,85 @@
-// The main window loads a default model and draws its first trace.
+// The main window: every view draws the session's trace, the views share the token cursor and
+// the selected layer, and the status bar says what the pass cost.
 #include <gtest/gtest.h>
 
 #include <QLabel>
 #include <QSignalSpy>
 #include <QStatusBar>
+#include <QTabWidget>
 #include <QTest>
 
 #include <qcustomplot.h>
 
 #include "app/gui/main_window.h"
 #include "tests/support/qt_app.h"
-#include "widgets/heatmap_view.h"
+#include "widgets/chart_view.h"
 
 namespace seqlens::app {
 namespace {
 
-TEST(MainWindow, ShowsTheAttentionPatternOfTheDefaultModel) {
+// The first colour map of a view's plot.
+QCPColorMap* first_map(const widgets::ChartView* v) {
+  for (int i = 0; i < v->plot()->plottableCount(); ++i)
+    if (auto* m = qobject_cast<QCPColorMap*>(v->plot()->plottable(i))) return m;
+  return nullptr;
+}
+
+const widgets::ChartView* view_named(const MainWindow& w, const QString& stem) {
+  for (const widgets::ChartView* v : w.views())
+    if (v->exportStem() == stem) return v;
+  return nullptr;
+}
+
+TEST(MainWindow, EveryViewDrawsTheTraceOfTheCurrentModel) {
   test::qt_app();
   Session session;
   MainWindow window(&session);
   window.setInputText("abcd");
-  QSignalSpy traces(&session, &Session::traceReady);
-  window.selectModel("llama-tiny");
+  window.selectModel("jamba-tiny");
   QTRY_VERIFY_WITH_TIMEOUT(session.trace() && session.trace()->tokens.size() == 4, 10000);
-  auto* view = window.findChild<widgets::HeatmapView*>();
-  ASSERT_NE(view, nullptr);
-  auto* map = qobject_cast<QCPColorMap*>(view->plot()->plottable(0));
+  QTest::qWait(50);
+
+  // The head view shows a 4×4 causal map (jamba-tiny: attention at layer 2).
+  const widgets::ChartView* head = view_named(window, "attention-head");
+  ASSERT_NE(head, nullptr);
+  QCPColorMap* map = first_map(head);
   ASSERT_NE(map, nullptr);
   EXPECT_EQ(map->data()->keySize(), 4);
   EXPECT_EQ(map->data()->valueSize(), 4);
-  // Row 0 of a causal pattern is one-hot on key 0; above the diagonal is exactly zero.
-  EXPECT_FLOAT_EQ(map->data()->cell(0, 0), 1.0);
-  EXPECT_EQ(map->data()->cell(3, 0), 0.0);
-  EXPECT_TRUE(window.statusBar()->currentMessage().contains("4"));
+  // Routing: tokens × experts (4 experts).
+  const widgets::ChartView* routing = view_named(window, "routing");
+  ASSERT_NE(routing, nullptr);
+  QCPColorMap* probs = first_map(routing);
+  ASSERT_NE(probs, nullptr);
+  EXPECT_EQ(probs->data()->keySize() * probs->data()->valueSize(), 16);
+  // The SSM view draws the state of a Mamba layer.
+  const widgets::ChartView* ssm = view_named(window, "ssm-state");
+  ASSERT_NE(ssm, nullptr);
+  EXPECT_NE(first_map(ssm), nullptr);
+
+  EXPECT_TRUE(window.statusBar()->findChild<QLabel*>()->text().contains("4"));
+  // Every exportable view has a distinct file stem.
+  QSet<QString> stems;
+  for (const widgets::ChartView* v : window.views()) stems.insert(v->exportStem());
+  EXPECT_EQ(stems.size(), window.views().size());
+}
+
+TEST(MainWindow, CompareTabRunsTheThreeArchitecturesOnTheSameInput) {
+  test::qt_app();
+  Session session;
+  MainWindow window(&session);
+  window.setInputText("hello");
+  window.selectModel("mamba2-tiny");
+  QSignalSpy compared(&session, &Session::compareReady);
+  window.tabs()->setCurrentIndex(window.tabs()->count() - 1);  // Compare
+  ASSERT_TRUE(compared.wait(10000));
+  for (const auto& t : session.compare().traces) {
+    ASSERT_NE(t, nullptr);
+    EXPECT_EQ(t->tokens.size(), 5u);
+  }
+  EXPECT_EQ(session.compare().traces[0]->config.family, Family::Llama);
+  EXPECT_EQ(session.compare().traces[1]->config.family, Family::Mamba1);
+  EXPECT_EQ(session.compare().traces[2]->config.family, Family::Jamba);
 }
 
 }  // namespace

@@ -1,0 +1,89 @@
+// The session: edited configs become models on the worker, bad values are refused with a
+// message before anything is built, and the trace exports with the CLI's names.
+#include <gtest/gtest.h>
+
+#include <QSignalSpy>
+#include <QTemporaryDir>
+#include <QTest>
+
+#include <fstream>
+
+#include <nlohmann/json.hpp>
+
+#include "app/gui/session.h"
+#include "core/io/trace_export.h"
+#include "core/model/hyperparams.h"
+#include "core/model/presets.h"
+#include "tests/support/npz_reader.h"
+#include "tests/support/qt_app.h"
+
+namespace seqlens::app {
+namespace {
+
+TEST(Session, EditedConfigIsBuiltAndTraced) {
+  test::qt_app();
+  Session session;
+  session.setText("abc");
+  session.openModel("llama-tiny");
+  HyperParams h = hyperparams_of(session.config());
+  h.family = Family::Mamba2;
+  h.n_layers = 2;
+  session.setConfig(make_config(session.config(), h), 7);
+  session.recompute();
+  QTRY_VERIFY_WITH_TIMEOUT(session.model() && session.model()->config().family == Family::Mamba2,
+                           10000);
+  ASSERT_TRUE(session.trace());
+  EXPECT_EQ(session.trace()->config.n_layers, 2);
+  EXPECT_EQ(session.seed(), 7u);
+  // Re-seeding changes the weights, not the architecture.
+  const auto before = session.trace()->logits.data;
+  session.reseed(8);
+  session.recompute();
+  QTRY_VERIFY_WITH_TIMEOUT(session.trace()->logits.data != before, 10000);
+  EXPECT_EQ(session.model()->config().family, Family::Mamba2);
+}
+
+TEST(Session, OversizedConfigIsRefusedBeforeBuilding) {
+  test::qt_app();
+  Session session;
+  session.openModel("llama-tiny");
+  ModelConfig c = session.config();
+  c.n_layers = 64;
+  c.d_model = 4096;
+  c.n_heads = 32;
+  c.n_kv_heads = 32;
+  c.head_dim = 128;
+  c.intermediate_size = 11008;
+  QSignalSpy failed(&session, &Session::failed);
+  session.setConfig(c, 1);
+  ASSERT_EQ(failed.count(), 1);
+  EXPECT_TRUE(failed.at(0).at(0).toString().contains("MiB"))
+      << failed.at(0).at(0).toString().toStdString();
+  EXPECT_EQ(session.config().n_layers, 4);  // unchanged
+}
+
+TEST(Session, TraceExportsWithTheCliNames) {
+  test::qt_app();
+  Session session;
+  session.setText("hi!");
+  session.openModel("jamba-tiny");
+  session.waitForIdle();
+  ASSERT_TRUE(session.trace());
+  QTemporaryDir dir;
+  const std::string npz = dir.filePath("t.npz").toStdString();
+  write_trace(*session.trace(), npz, {{"model", "jamba-tiny"}});
+  const auto arrays = testing::read_npz(npz);
+  EXPECT_TRUE(arrays.count("tokens"));
+  EXPECT_TRUE(arrays.count("logits"));
+  EXPECT_TRUE(arrays.count("blocks.2.attn.pattern"));
+  EXPECT_TRUE(arrays.count("blocks.1.moe.router_probs"));
+  EXPECT_TRUE(arrays.count("blocks.0.ssm.state"));
+  std::ifstream side(dir.filePath("t.json").toStdString());
+  const auto j = nlohmann::json::parse(side);
+  EXPECT_EQ(j["model"], "jamba-tiny");
+  EXPECT_EQ(j["tokens"], 3);
+  EXPECT_EQ(j["arrays"].size(), arrays.size());
+}
+
+}  // namespace
+}  // namespace seqlens::app

@@ -35,10 +35,16 @@ CompareView::CompareView(QWidget* parent) : QWidget(parent) {
   transformer_->setExportPrefix(QStringLiteral("compare-transformer-"));
   mamba_->setExportPrefix(QStringLiteral("compare-mamba-"));
   hybrid_->setExportPrefix(QStringLiteral("compare-hybrid-"));
+  // The attention map wants a square; the state and the routing want width, so they share the
+  // right-hand column.
+  auto* right = new QSplitter(Qt::Vertical);
+  right->addWidget(column(tr("Mamba (mamba1-tiny): SSM state"), mamba_));
+  right->addWidget(column(tr("Hybrid (jamba-tiny): expert routing"), hybrid_));
   auto* split = new QSplitter(Qt::Horizontal);
   split->addWidget(column(tr("Transformer (llama-tiny): attention"), transformer_));
-  split->addWidget(column(tr("Mamba (mamba1-tiny): SSM state"), mamba_));
-  split->addWidget(column(tr("Hybrid (jamba-tiny): expert routing"), hybrid_));
+  split->addWidget(right);
+  split->setStretchFactor(0, 2);
+  split->setStretchFactor(1, 3);
   auto* layout = new QVBoxLayout(this);
   layout->setContentsMargins(0, 0, 0, 0);
   auto* hint = new QLabel(tr("Hover a token in any panel: every panel shows the same token."));

@@ -131,6 +131,8 @@ class Pass {
   InferenceState& st_;
   const ForwardOptions& opt_;
   int64_t pos0_ = 0;
+  Buf m1_A_;  // [E_in, N] A = −exp(A_log) of Mamba-1 layer m1_A_layer_
+  int64_t m1_A_layer_ = -1;
 };
 
 void Pass::attention(float* out, const float* x, int64_t l, const std::string& p, int64_t T) {
@@ -245,9 +247,14 @@ void Pass::mamba1_chunk(float* out, const float* x, int64_t l, const std::string
   linear(delta.data(), dlow.data(), p + "dt_proj", T, R, E);
   timed("softplus", [&] { kern::softplus(delta.data(), delta.data(), T * E); });
   // 6-7. A = −exp(A_log); scan (step kernel for a single token)
-  const float* A_log = w(p + "A_log");
-  Buf A = buf(E * N);
-  for (int64_t i = 0; i < E * N; ++i) A[i] = -std::exp(A_log[i]);
+  // (computed once per layer and pass, not once per time chunk)
+  if (m1_A_layer_ != l) {
+    const float* A_log = w(p + "A_log");
+    m1_A_ = buf(E * N);
+    for (int64_t i = 0; i < E * N; ++i) m1_A_[i] = -std::exp(A_log[i]);
+    m1_A_layer_ = l;
+  }
+  const Buf& A = m1_A_;
   Buf y = buf(T * E);
   const bool rec_state = wants(Site::SsmState, l);
   Buf states;

@@ -133,6 +133,24 @@ class Pass {
   int64_t pos0_ = 0;
   Buf m1_A_;  // [E_in, N] A = −exp(A_log) of Mamba-1 layer m1_A_layer_
   int64_t m1_A_layer_ = -1;
+  // Working buffers of the Mamba mixers, kept for the whole pass: time chunks after the first
+  // reuse them instead of allocating and zero-filling ~4 MB per chunk (contents are always
+  // written before they are read).
+  struct Span {
+    float* p;
+    int64_t n;
+    float* data() const { return p; }
+    float& operator[](int64_t i) const { return p[i]; }
+    float* begin() const { return p; }
+    float* end() const { return p + n; }
+  };
+  std::vector<Buf> scratch_;
+  Span scratch(size_t slot, int64_t n) {
+    if (scratch_.size() <= slot) scratch_.resize(slot + 1);
+    Buf& b = scratch_[slot];
+    if (static_cast<int64_t>(b.size()) < n) b = buf(n);
+    return {b.data(), n};
+  }
 };
 
 void Pass::attention(float* out, const float* x, int64_t l, const std::string& p, int64_t T) {
@@ -213,24 +231,24 @@ void Pass::mamba1_chunk(float* out, const float* x, int64_t l, const std::string
   const int64_t d = c_.d_model, E = c_.d_inner, N = c_.d_state, K = c_.d_conv, R = c_.dt_rank;
   LayerState& ls = st_.layers[static_cast<size_t>(l)];
   // 1. [x ; z] = W_in u
-  Buf xz = buf(T * 2 * E);
+  Span xz = scratch(0, T * 2 * E);
   linear(xz.data(), x, p + "in_proj", T, d, 2 * E);
-  Buf xin = buf(T * E), z = buf(T * E);
+  Span xin = scratch(1, T * E), z = scratch(2, T * E);
   timed("split", [&] {
     take_cols(xin.data(), xz.data(), T, 2 * E, 0, E);
     take_cols(z.data(), xz.data(), T, 2 * E, E, E);
   });
   // 2-3. causal depthwise conv (continuing from the conv state), then silu
-  Buf u = buf(T * E);
+  Span u = scratch(3, T * E);
   timed("conv1d", [&] {
     kern::causal_conv1d(u.data(), ls.conv.data(), xin.data(), w(p + "conv1d.weight"),
                         maybe(p + "conv1d.bias"), T, E, K);
     kern::silu(u.data(), u.data(), T * E);
   });
   // 4. [δ ; B ; C] = W_x u
-  Buf dbc = buf(T * (R + 2 * N));
+  Span dbc = scratch(4, T * (R + 2 * N));
   linear(dbc.data(), u.data(), p + "x_proj", T, E, R + 2 * N);
-  Buf dlow = buf(T * R), B = buf(T * N), C = buf(T * N);
+  Span dlow = scratch(5, T * R), B = scratch(6, T * N), C = scratch(7, T * N);
   timed("split", [&] {
     take_cols(dlow.data(), dbc.data(), T, R + 2 * N, 0, R);
     take_cols(B.data(), dbc.data(), T, R + 2 * N, R, N);
@@ -243,7 +261,7 @@ void Pass::mamba1_chunk(float* out, const float* x, int64_t l, const std::string
     kern::rmsnorm(C.data(), C.data(), w(p + "c_layernorm.weight"), T, N, eps);
   }
   // 5. Δ = softplus(W_dt δ + b_dt)
-  Buf delta = buf(T * E);
+  Span delta = scratch(8, T * E);
   linear(delta.data(), dlow.data(), p + "dt_proj", T, R, E);
   timed("softplus", [&] { kern::softplus(delta.data(), delta.data(), T * E); });
   // 6-7. A = −exp(A_log); scan (step kernel for a single token)
@@ -255,7 +273,7 @@ void Pass::mamba1_chunk(float* out, const float* x, int64_t l, const std::string
     m1_A_layer_ = l;
   }
   const Buf& A = m1_A_;
-  Buf y = buf(T * E);
+  Span y = scratch(9, T * E);
   const bool rec_state = wants(Site::SsmState, l);
   Buf states;
   if (rec_state) states = buf(T * E * N);
@@ -302,22 +320,22 @@ void Pass::mamba2_chunk(float* out, const float* x, int64_t l, const std::string
   const int64_t conv_w = E + 2 * GN, proj_w = 2 * E + 2 * GN + H;
   LayerState& ls = st_.layers[static_cast<size_t>(l)];
   // 1. [z | xBC | dt] = W_in u
-  Buf zxbcdt = buf(T * proj_w);
+  Span zxbcdt = scratch(0, T * proj_w);
   linear(zxbcdt.data(), x, p + "in_proj", T, d, proj_w);
-  Buf z = buf(T * E), xbc = buf(T * conv_w), dt = buf(T * H);
+  Span z = scratch(1, T * E), xbc = scratch(2, T * conv_w), dt = scratch(3, T * H);
   timed("split", [&] {
     take_cols(z.data(), zxbcdt.data(), T, proj_w, 0, E);
     take_cols(xbc.data(), zxbcdt.data(), T, proj_w, E, conv_w);
     take_cols(dt.data(), zxbcdt.data(), T, proj_w, E + conv_w, H);
   });
   // 2. the conv covers x, B and C
-  Buf xbc2 = buf(T * conv_w);
+  Span xbc2 = scratch(4, T * conv_w);
   timed("conv1d", [&] {
     kern::causal_conv1d(xbc2.data(), ls.conv.data(), xbc.data(), w(p + "conv1d.weight"),
                         maybe(p + "conv1d.bias"), T, conv_w, K);
     kern::silu(xbc2.data(), xbc2.data(), T * conv_w);
   });
-  Buf xs = buf(T * E), B = buf(T * GN), C = buf(T * GN);
+  Span xs = scratch(5, T * E), B = scratch(6, T * GN), C = scratch(7, T * GN);
   timed("split", [&] {
     take_cols(xs.data(), xbc2.data(), T, conv_w, 0, E);
     take_cols(B.data(), xbc2.data(), T, conv_w, E, GN);
@@ -340,7 +358,7 @@ void Pass::mamba2_chunk(float* out, const float* x, int64_t l, const std::string
   const float* A_log = w(p + "A_log");
   Buf A = buf(H);
   for (int64_t h = 0; h < H; ++h) A[h] = -std::exp(A_log[h]);
-  Buf y = buf(T * E);
+  Span y = scratch(8, T * E);
   const bool rec_state = wants(Site::SsmState, l);
   Buf states;
   if (rec_state) states = buf(T * H * P * N);

@@ -2,8 +2,9 @@
 // timed and checksummed the same way, so one run compares with PyTorch (scripts/bench-vs-torch).
 //   seqlens-bench --workloads attn,mamba1,mamba2,moe --sizes 512,2048,8192 --format csv
 //   seqlens-bench --roofline                # machine peaks + achieved GFLOP/s and GB/s
-//   seqlens-bench --sizes 2048,4096,8192 --slopes   # + fitted log-log slope per workload (n >=
-//   2048) seqlens-bench --phases --sizes 8192     # per phase: ms, GFLOP/s vs sgemm, GB/s vs triad
+//   seqlens-bench --sizes 512,2048,4096,8192,16384 --slopes  # + log-log slope over n >= 2048
+//   seqlens-bench --phases --sizes 8192     # per phase: ms, GFLOP/s vs sgemm, GB/s vs triad
+//   seqlens-bench --trace /tmp/t --sizes 8192   # one forward's Chrome trace, per thread
 //   seqlens-bench --stream mamba1           # 4-layer Mamba-1, 1,048,576 tokens, streamed
 //   seqlens-bench --stream attn --stream-tokens 65536   # llama-tiny with its KV cache
 // Speed is reported, never asserted; the tests check the same workloads for correctness.
@@ -68,6 +69,10 @@ int main(int argc, char** argv) {
   app.add_option("--slope-min", slope_min, "smallest n in the slope fit")->capture_default_str();
   app.add_flag("--phases", phases,
                "per phase (profiler spans): ms, GFLOP/s against sgemm, GB/s against triad");
+  std::string trace;
+  app.add_option("--trace", trace,
+                 "write one forward's Chrome/Perfetto trace per workload and size to "
+                 "TRACE-<workload>-<n>.json (phases and per-thread activity), then exit");
   app.add_option("--mamba-chunk", opt.mamba_chunk,
                  "Mamba mixers run in time chunks of this many tokens (0: one pass)")
       ->capture_default_str();
@@ -102,6 +107,17 @@ int main(int argc, char** argv) {
       if (std::find(known.begin(), known.end(), w) == known.end())
         throw Error(ErrorKind::InvalidArgument,
                     "unknown workload '" + w + "'; choose from attn, mamba1, mamba2, moe");
+    if (!trace.empty()) {
+      for (const std::string& name : names) {
+        const bench::Workload w = bench::make_workload(name);
+        for (int64_t n : ns) {
+          const std::string path = trace + "-" + name + "-" + std::to_string(n) + ".json";
+          bench::write_trace(w, n, opt, path);
+          std::cout << "wrote " << path << '\n';
+        }
+      }
+      return 0;
+    }
     if (phases) {
       const bench::MachinePeaks peaks = bench::measure_peaks(opt.threads, gemm_n);
       for (const std::string& name : names) {

@@ -251,6 +251,24 @@ PhaseReport measure_phases(const Workload& w, int64_t n, const RunOptions& optio
   return r;
 }
 
+void write_trace(const Workload& w, int64_t n, const RunOptions& options, const std::string& path) {
+  Runtime runtime(options.threads);
+  const Tensor x = make_input(w, n);
+  std::vector<float> out(static_cast<size_t>(n * kDModel));
+  for (int i = 0; i < options.warmup; ++i)
+    runtime.execute([&] { run_workload(out.data(), w, x.ptr(), n, options.mamba_chunk); });
+  Profiler profiler;
+  runtime.execute([&] {
+    profiler.observe_threads(true);
+    {
+      ProfileScope pass(&profiler, w.name + " n=" + std::to_string(n), "pass");
+      run_workload(out.data(), w, x.ptr(), n, options.mamba_chunk, &profiler);
+    }
+    profiler.observe_threads(false);
+  });
+  profiler.write(path);
+}
+
 void print_phases(std::ostream& o, const PhaseReport& r, const MachinePeaks& p) {
   auto f = [](const char* spec, double v) {
     char b[64];

@@ -84,6 +84,10 @@ struct PhaseReport {
   std::vector<PhaseTime> phases;
 };
 PhaseReport measure_phases(const Workload& w, int64_t n, const RunOptions& options);
+// One forward (after options.warmup untimed ones) with a profiler attached that also records each
+// TBB thread's time in the arena; writes its Chrome/Perfetto trace-event JSON to `path` (phases
+// per thread: serial stretches show as one busy thread). Throws Error(Io) when it cannot write.
+void write_trace(const Workload& w, int64_t n, const RunOptions& options, const std::string& path);
 // Aligned table: phase, kind, ms, % of the run, GFLOP/s, % of the sgemm peak, GB/s, % of triad.
 void print_phases(std::ostream& out, const PhaseReport& r, const MachinePeaks& peaks);
 

@@ -4,7 +4,11 @@
 #include <gtest/gtest.h>
 
 #include <cmath>
+#include <cstdio>
+#include <fstream>
 #include <set>
+
+#include <nlohmann/json.hpp>
 
 #include "core/bench/harness.h"
 #include "core/common/error.h"
@@ -81,6 +85,21 @@ TEST(Phases, ReportEveryPhaseTheForwardPassTimes) {
     // "other" is the remainder, so the phases add up to the run (the span sum can only be less)
     EXPECT_NEAR(sum, r.total_ms, 1e-6 * r.total_ms + 1e-9) << name;
   }
+}
+
+TEST(Trace, WritesAChromeTraceWithEveryPhase) {
+  const std::string path = ::testing::TempDir() + "/seqlens_bench_trace.json";
+  const Workload w = make_workload("mamba2");
+  write_trace(w, 40, RunOptions{.warmup = 0, .runs = 1, .threads = 2}, path);
+  std::ifstream f(path);
+  ASSERT_TRUE(f.good());
+  const nlohmann::json j = nlohmann::json::parse(f);
+  std::set<std::string> names;
+  for (const auto& e : j.at("traceEvents"))
+    if (e.value("ph", "") == "X") names.insert(e.at("name").get<std::string>());
+  for (const PhaseCost& c : phase_costs(w, 40)) EXPECT_TRUE(names.count(c.name)) << c.name;
+  EXPECT_TRUE(names.count("mamba2 n=40"));
+  std::remove(path.c_str());
 }
 
 // The bench's streaming mode computes the same logits as one full forward of the same model.

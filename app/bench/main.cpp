@@ -2,10 +2,16 @@
 // timed and checksummed the same way, so one run compares with PyTorch (scripts/bench-vs-torch).
 //   seqlens-bench --workloads attn,mamba1,mamba2,moe --sizes 512,2048,8192 --format csv
 //   seqlens-bench --roofline                # machine peaks + achieved GFLOP/s and GB/s
+//   seqlens-bench --sizes 512,2048,4096,8192,16384 --slopes  # + log-log slope over n >= 2048
+//   seqlens-bench --phases --sizes 8192     # per phase: ms, GFLOP/s vs sgemm, GB/s vs triad
+//   seqlens-bench --trace /tmp/t --sizes 8192   # one forward's Chrome trace, per thread
+//   seqlens-bench --stream mamba1           # 4-layer Mamba-1, 1,048,576 tokens, streamed
+//   seqlens-bench --stream attn --stream-tokens 65536   # llama-tiny with its KV cache
 // Speed is reported, never asserted; the tests check the same workloads for correctness.
 #include <CLI/CLI.hpp>
 
 #include <algorithm>
+#include <cstdio>
 #include <iostream>
 #include <sstream>
 #include <string>
@@ -33,8 +39,11 @@ int main(int argc, char** argv) {
   CLI::App app{"SeqLens benchmark: torch_baseline.py's workloads on the SeqLens core"};
   std::string workloads = "attn,mamba1,mamba2,moe", sizes = "512,2048,8192", format = "table";
   bench::RunOptions opt;
-  bool roofline = false;
+  bool roofline = false, slopes = false, phases = false;
   int64_t gemm_n = 2048;
+  bench::StreamSpec stream;
+  std::string stream_model;
+  int64_t slope_min = 2048;
   app.add_option("--workloads", workloads, "comma-separated subset of attn,mamba1,mamba2,moe")
       ->capture_default_str();
   app.add_option("--sizes", sizes, "comma-separated sequence lengths n")->capture_default_str();
@@ -54,9 +63,38 @@ int main(int argc, char** argv) {
   app.add_option("--gemm-n", gemm_n, "sgemm size for --roofline")
       ->check(CLI::PositiveNumber)
       ->capture_default_str();
+  app.add_flag("--slopes", slopes,
+               "after the rows, the least-squares slope of log(ms) on log(n) per workload over "
+               "the sizes >= --slope-min");
+  app.add_option("--slope-min", slope_min, "smallest n in the slope fit")->capture_default_str();
+  app.add_flag("--phases", phases,
+               "per phase (profiler spans): ms, GFLOP/s against sgemm, GB/s against triad");
+  std::string trace;
+  app.add_option("--trace", trace,
+                 "write one forward's Chrome/Perfetto trace per workload and size to "
+                 "TRACE-<workload>-<n>.json (phases and per-thread activity), then exit");
+  app.add_option("--mamba-chunk", opt.mamba_chunk,
+                 "Mamba mixers run in time chunks of this many tokens (0: one pass)")
+      ->capture_default_str();
+  app.add_option("--stream", stream_model,
+                 "stream a whole model instead: mamba1 (4 layers, d 256) or attn (llama-tiny)")
+      ->check(CLI::IsMember({"mamba1", "attn"}));
+  app.add_option("--stream-tokens", stream.tokens, "tokens to stream")
+      ->check(CLI::PositiveNumber)
+      ->capture_default_str();
+  app.add_option("--stream-chunk", stream.chunk, "tokens per streamed chunk")
+      ->check(CLI::PositiveNumber)
+      ->capture_default_str();
   CLI11_PARSE(app, argc, argv);
 
   try {
+    if (!stream_model.empty()) {
+      stream.model = stream_model;
+      stream.threads = opt.threads;
+      stream.mamba_chunk = opt.mamba_chunk;
+      bench::print_stream(std::cout, bench::run_stream(stream));
+      return 0;
+    }
     std::vector<int64_t> ns;
     for (const std::string& s : split(sizes)) {
       const int64_t n = std::stoll(s);
@@ -69,8 +107,29 @@ int main(int argc, char** argv) {
       if (std::find(known.begin(), known.end(), w) == known.end())
         throw Error(ErrorKind::InvalidArgument,
                     "unknown workload '" + w + "'; choose from attn, mamba1, mamba2, moe");
+    if (!trace.empty()) {
+      for (const std::string& name : names) {
+        const bench::Workload w = bench::make_workload(name);
+        for (int64_t n : ns) {
+          const std::string path = trace + "-" + name + "-" + std::to_string(n) + ".json";
+          bench::write_trace(w, n, opt, path);
+          std::cout << "wrote " << path << '\n';
+        }
+      }
+      return 0;
+    }
+    if (phases) {
+      const bench::MachinePeaks peaks = bench::measure_peaks(opt.threads, gemm_n);
+      for (const std::string& name : names) {
+        const bench::Workload w = bench::make_workload(name);
+        for (int64_t n : ns)
+          bench::print_phases(std::cout, bench::measure_phases(w, n, opt), peaks);
+      }
+      return 0;
+    }
     auto printer = bench::make_printer(bench::parse_format(format), std::cout);
     bench::MachinePeaks peaks;
+    std::vector<std::string> fitted;  // "workload slope" lines for --slopes
     if (roofline) {
       peaks = bench::measure_peaks(opt.threads, gemm_n);
       printer->peaks(peaks);
@@ -79,15 +138,25 @@ int main(int argc, char** argv) {
     }
     for (const std::string& name : names) {
       const bench::Workload w = bench::make_workload(name);
+      std::vector<double> ms;
       for (int64_t n : ns) {
         const bench::Measurement m = bench::measure(w, n, opt);
+        ms.push_back(m.median_ms);
         if (roofline)
           printer->roofline_row(m, peaks);
         else
           printer->row(m);
       }
+      char line[160];
+      std::snprintf(line, sizeof line, "slope %-7s %.3f  (log ms on log n, n >= %lld)",
+                    name.c_str(), bench::loglog_slope(ns, ms, slope_min),
+                    static_cast<long long>(slope_min));
+      fitted.push_back(line);
     }
     printer->end();
+    if (slopes)  // comment lines after the table/CSV; on stderr for JSON so stdout stays JSON
+      for (const std::string& l : fitted)
+        (format == "json" ? std::cerr : std::cout) << "# " << l << '\n';
   } catch (const std::exception& e) {
     std::cerr << "seqlens-bench: " << e.what() << '\n';
     return 1;

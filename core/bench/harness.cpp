@@ -1,6 +1,7 @@
 #include "core/bench/harness.h"
 
 #include <malloc.h>
+#include <time.h>
 
 #include <oneapi/tbb/blocked_range.h>
 #include <oneapi/tbb/parallel_for.h>
@@ -12,6 +13,8 @@
 #include <cstdio>
 #include <fstream>
 #include <iomanip>
+#include <limits>
+#include <map>
 #include <numeric>
 
 #include <nlohmann/json.hpp>
@@ -19,6 +22,9 @@
 #include "core/common/error.h"
 #include "core/common/runtime.h"
 #include "core/common/tensor.h"
+#include "core/instrument/profiler.h"
+#include "core/model/param_spec.h"
+#include "core/model/presets.h"
 
 namespace seqlens::bench {
 
@@ -33,6 +39,12 @@ double median(std::vector<double> v) {
 }
 
 }  // namespace
+
+double process_cpu_ms() {
+  timespec ts{};
+  clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &ts);
+  return static_cast<double>(ts.tv_sec) * 1e3 + static_cast<double>(ts.tv_nsec) * 1e-6;
+}
 
 int64_t status_kib(const char* key) {
   std::ifstream f("/proc/self/status");
@@ -62,12 +74,16 @@ Measurement measure(const Workload& w, int64_t n, const RunOptions& options) {
   const int64_t base_kib = status_kib("VmRSS");
   const bool hwm_ok = reset_peak_rss();
 
-  std::vector<double> times;
+  std::vector<double> times, cpu;
   for (int i = 0; i < options.warmup + options.runs; ++i) {
+    const double c0 = process_cpu_ms();
     const auto t0 = Clock::now();
-    runtime.execute([&] { run_workload(out.data(), w, x.ptr(), n); });
+    runtime.execute([&] { run_workload(out.data(), w, x.ptr(), n, options.mamba_chunk); });
     const double ms = std::chrono::duration<double, std::milli>(Clock::now() - t0).count();
-    if (i >= options.warmup) times.push_back(ms);
+    if (i >= options.warmup) {
+      times.push_back(ms);
+      cpu.push_back(process_cpu_ms() - c0);
+    }
   }
   const int64_t peak_kib = status_kib("VmHWM");
 
@@ -77,6 +93,7 @@ Measurement measure(const Workload& w, int64_t n, const RunOptions& options) {
   m.threads = runtime.threads();
   m.runs = options.runs;
   m.median_ms = median(times);
+  m.cpu_ms = median(cpu);
   m.mean_ms = std::accumulate(times.begin(), times.end(), 0.0) / static_cast<double>(times.size());
   double var = 0.0;
   for (double t : times) var += (t - m.mean_ms) * (t - m.mean_ms);
@@ -162,6 +179,208 @@ MachinePeaks measure_peaks(int threads, int64_t gemm_n, int64_t stream_floats) {
   }
   if (a[a.size() / 2] < 0.0f) p.triad_gbps = -p.triad_gbps;  // keep the loop observable
   return p;
+}
+
+// ---- scaling ------------------------------------------------------------------------------------
+
+double loglog_slope(const std::vector<int64_t>& n, const std::vector<double>& ms, int64_t n_min) {
+  if (n.size() != ms.size())
+    throw Error(ErrorKind::InvalidArgument, "loglog_slope: n and ms differ in length");
+  double sx = 0, sy = 0, sxx = 0, sxy = 0;
+  int64_t k = 0;
+  for (size_t i = 0; i < n.size(); ++i) {
+    if (n[i] < n_min || n[i] <= 0 || !(ms[i] > 0)) continue;
+    const double x = std::log(static_cast<double>(n[i])), y = std::log(ms[i]);
+    sx += x;
+    sy += y;
+    sxx += x * x;
+    sxy += x * y;
+    ++k;
+  }
+  const double kd = static_cast<double>(k), den = kd * sxx - sx * sx;
+  if (k < 2 || !(std::fabs(den) > 1e-12)) return std::numeric_limits<double>::quiet_NaN();
+  return (kd * sxy - sx * sy) / den;
+}
+
+// ---- phases -------------------------------------------------------------------------------------
+
+PhaseReport measure_phases(const Workload& w, int64_t n, const RunOptions& options) {
+  if (options.runs < 1) throw Error(ErrorKind::InvalidArgument, "bench: runs must be at least 1");
+  Runtime runtime(options.threads);
+  const Tensor x = make_input(w, n);
+  std::vector<float> out(static_cast<size_t>(n * kDModel));
+  const std::vector<PhaseCost> costs = phase_costs(w, n);
+  std::map<std::string, std::vector<double>> per_phase;  // name → ms of each timed run
+  std::vector<double> totals;
+  for (int i = 0; i < options.warmup + options.runs; ++i) {
+    Profiler profiler;
+    const auto t0 = Clock::now();
+    runtime.execute(
+        [&] { run_workload(out.data(), w, x.ptr(), n, options.mamba_chunk, &profiler); });
+    const double ms = std::chrono::duration<double, std::milli>(Clock::now() - t0).count();
+    if (i < options.warmup) continue;
+    totals.push_back(ms);
+    std::map<std::string, double> run;
+    for (const PhaseCost& c : costs) run[c.name] = 0.0;  // every phase in every run
+    double spans = 0.0;
+    for (const TraceEvent& e : profiler.events()) {
+      if (e.category != "kernel") continue;
+      run[e.name] += e.dur_us * 1e-3;
+      spans += e.dur_us * 1e-3;
+    }
+    run["other"] = std::max(0.0, ms - spans);
+    for (const auto& [name, v] : run) per_phase[name].push_back(v);
+  }
+  PhaseReport r;
+  r.workload = w.name;
+  r.n = n;
+  r.threads = runtime.threads();
+  r.total_ms = median(totals);
+  auto add = [&](const std::string& name, const std::string& kind, double flops, double bytes) {
+    auto it = per_phase.find(name);
+    if (it == per_phase.end()) return;
+    r.phases.push_back({name, kind, median(it->second), flops, bytes});
+    per_phase.erase(it);
+  };
+  for (const PhaseCost& c : costs) add(c.name, c.kind, c.flops, c.bytes);
+  std::vector<std::string> rest;  // spans the cost table does not know, then "other"
+  for (const auto& [name, v] : per_phase)
+    if (name != "other") rest.push_back(name);
+  for (const std::string& name : rest) add(name, "other", 0.0, 0.0);
+  add("other", "other", 0.0, 0.0);
+  return r;
+}
+
+void write_trace(const Workload& w, int64_t n, const RunOptions& options, const std::string& path) {
+  Runtime runtime(options.threads);
+  const Tensor x = make_input(w, n);
+  std::vector<float> out(static_cast<size_t>(n * kDModel));
+  for (int i = 0; i < options.warmup; ++i)
+    runtime.execute([&] { run_workload(out.data(), w, x.ptr(), n, options.mamba_chunk); });
+  Profiler profiler;
+  runtime.execute([&] {
+    profiler.observe_threads(true);
+    {
+      ProfileScope pass(&profiler, w.name + " n=" + std::to_string(n), "pass");
+      run_workload(out.data(), w, x.ptr(), n, options.mamba_chunk, &profiler);
+    }
+    profiler.observe_threads(false);
+  });
+  profiler.write(path);
+}
+
+void print_phases(std::ostream& o, const PhaseReport& r, const MachinePeaks& p) {
+  auto f = [](const char* spec, double v) {
+    char b[64];
+    std::snprintf(b, sizeof b, spec, v);
+    return std::string(b);
+  };
+  o << r.workload << " n=" << r.n << ", " << r.threads << " threads: " << f("%.3f", r.total_ms)
+    << " ms per forward (median, profiler attached); sgemm peak " << f("%.1f", p.gemm_gflops)
+    << " GFLOP/s, triad " << f("%.2f", p.triad_gbps) << " GB/s\n";
+  o << std::left << std::setw(18) << "  phase" << std::setw(11) << "kind" << std::right
+    << std::setw(10) << "ms" << std::setw(8) << "%run" << std::setw(10) << "GFLOP/s" << std::setw(8)
+    << "%sgemm" << std::setw(9) << "GB/s" << std::setw(8) << "%triad" << '\n';
+  for (const PhaseTime& ph : r.phases) {
+    const double s = ph.ms * 1e-3;
+    o << std::left << std::setw(18) << ("  " + ph.name) << std::setw(11) << ph.kind << std::right
+      << std::setw(10) << f("%.3f", ph.ms) << std::setw(8)
+      << f("%.1f", r.total_ms > 0 ? 100.0 * ph.ms / r.total_ms : 0.0);
+    if (ph.flops > 0 && s > 0) {
+      const double g = ph.flops / s * 1e-9;
+      o << std::setw(10) << f("%.2f", g) << std::setw(8) << f("%.1f", 100.0 * g / p.gemm_gflops);
+    } else {
+      o << std::setw(10) << "-" << std::setw(8) << "-";
+    }
+    if (ph.bytes > 0 && s > 0) {
+      const double g = ph.bytes / s * 1e-9;
+      o << std::setw(9) << f("%.2f", g) << std::setw(8) << f("%.1f", 100.0 * g / p.triad_gbps);
+    } else {
+      o << std::setw(9) << "-" << std::setw(8) << "-";
+    }
+    o << '\n';
+  }
+  o << std::flush;
+}
+
+// ---- streaming ----------------------------------------------------------------------------------
+
+std::vector<int32_t> stream_tokens(int64_t n, int64_t vocab) {
+  std::vector<int32_t> t(static_cast<size_t>(n));
+  for (int64_t i = 0; i < n; ++i)
+    t[static_cast<size_t>(i)] = static_cast<int32_t>((i * 131 + (i >> 7) * 7 + 13) % vocab);
+  return t;
+}
+
+Model stream_model(const std::string& name) {
+  if (name == "mamba1") {
+    ModelConfig c = preset_config("mamba1-tiny");
+    c.d_model = 256;
+    c.d_inner = 512;
+    c.dt_rank = 16;  // ceil(256 / 16)
+    c.n_layers = 4;
+    return init_model(c, 7);
+  }
+  if (name == "attn") {
+    ModelConfig c = preset_config("llama-tiny");
+    c.max_position_embeddings = std::max<int64_t>(c.max_position_embeddings, int64_t{1} << 24);
+    return init_model(c, 7);
+  }
+  throw Error(ErrorKind::InvalidArgument,
+              "unknown stream model '" + name + "'; choose mamba1 or attn");
+}
+
+StreamResult run_stream(const StreamSpec& spec) {
+  if (spec.tokens <= 0 || spec.chunk <= 0)
+    throw Error(ErrorKind::InvalidArgument, "stream: tokens and chunk must be positive");
+  Runtime runtime(spec.threads);
+  const Model model = stream_model(spec.model);
+  const int64_t V = model.config().vocab_size;
+  const std::vector<int32_t> tokens = stream_tokens(spec.tokens, V);
+  malloc_trim(0);
+  const int64_t base_kib = status_kib("VmRSS");
+  const bool hwm_ok = reset_peak_rss();
+
+  StreamResult r;
+  r.model = spec.model;
+  r.tokens = spec.tokens;
+  r.chunk = spec.chunk;
+  r.params = count_params(model.config()).total;
+  r.threads = runtime.threads();
+  InferenceState state = make_state(model);
+  StreamOptions so;
+  so.chunk = spec.chunk;
+  double sum = 0.0;
+  so.on_logits = [&](int64_t, const Tensor& logits) {  // checksum, then the chunk's logits go
+    for (float v : logits.data) sum += static_cast<double>(v);
+  };
+  ForwardOptions fo;
+  fo.mamba_chunk = spec.mamba_chunk;
+  const auto t0 = Clock::now();
+  const Tensor last =
+      runtime.execute([&] { return forward_streaming(model, tokens, state, so, fo); });
+  r.seconds = std::chrono::duration<double>(Clock::now() - t0).count();
+  const int64_t peak_kib = status_kib("VmHWM");
+  r.tokens_per_s = static_cast<double>(spec.tokens) / r.seconds;
+  r.peak_rss_mb = static_cast<double>(peak_kib) / 1024.0;
+  r.rss_growth_mb =
+      hwm_ok && base_kib >= 0 ? static_cast<double>(peak_kib - base_kib) / 1024.0 : -1.0;
+  r.state_mb = static_cast<double>(state.bytes()) / (1024.0 * 1024.0);
+  r.logits_sum = sum;
+  r.last.assign(last.data.begin(), last.data.end());
+  return r;
+}
+
+void print_stream(std::ostream& o, const StreamResult& r) {
+  char b[512];
+  std::snprintf(b, sizeof b,
+                "stream %s: %lld tokens in chunks of %lld, %d threads, %.2f M params: %.3f s, "
+                "%.0f tokens/s; peak RSS %.1f MiB (growth %.1f MiB); state %.1f MiB at the end; "
+                "logits sum %.9g\n",
+                r.model.c_str(), static_cast<long long>(r.tokens), static_cast<long long>(r.chunk),
+                r.threads, static_cast<double>(r.params) * 1e-6, r.seconds, r.tokens_per_s,
+                r.peak_rss_mb, r.rss_growth_mb, r.state_mb, r.logits_sum);
+  o << b << std::flush;
 }
 
 // ---- printers -----------------------------------------------------------------------------------
@@ -281,23 +500,15 @@ class TablePrinter : public Printer {
 
 nlohmann::json to_json(const Measurement& m) {
   const Checksum& c = m.checksum;
-  return {{"workload", m.workload},
-          {"n", m.n},
-          {"threads", m.threads},
-          {"runs", m.runs},
-          {"median_ms", m.median_ms},
-          {"mean_ms", m.mean_ms},
-          {"stddev_ms", m.stddev_ms},
-          {"min_ms", m.min_ms},
-          {"max_ms", m.max_ms},
-          {"peak_mb", m.peak_mb},
-          {"sum", c.sum},
-          {"max_abs", c.max_abs},
-          {"mean_abs", c.mean_abs},
-          {"out_first", c.out_first},
-          {"out_last", c.out_last},
-          {"flops", m.cost.flops},
-          {"bytes", m.cost.bytes}};
+  return {{"workload", m.workload},   {"n", m.n},
+          {"threads", m.threads},     {"runs", m.runs},
+          {"median_ms", m.median_ms}, {"cpu_ms", m.cpu_ms},
+          {"mean_ms", m.mean_ms},     {"stddev_ms", m.stddev_ms},
+          {"min_ms", m.min_ms},       {"max_ms", m.max_ms},
+          {"peak_mb", m.peak_mb},     {"sum", c.sum},
+          {"max_abs", c.max_abs},     {"mean_abs", c.mean_abs},
+          {"out_first", c.out_first}, {"out_last", c.out_last},
+          {"flops", m.cost.flops},    {"bytes", m.cost.bytes}};
 }
 
 class JsonPrinter : public Printer {

@@ -6,6 +6,7 @@
 
 #include "core/common/error.h"
 #include "core/common/rng.h"
+#include "core/kernels/kernels.h"
 #include "core/model/param_spec.h"
 
 namespace seqlens::bench {
@@ -228,9 +229,13 @@ Tensor make_input(const Workload& w, int64_t n) {
   return generated(w.name + ".x", {n, kDModel}, 1.0);
 }
 
-void run_workload(float* out, const Workload& w, const float* x, int64_t n) {
+void run_workload(float* out, const Workload& w, const float* x, int64_t n, int64_t mamba_chunk,
+                  Profiler* profiler) {
   InferenceState state = make_state(w.model);
-  run_layer_part(out, w.model, 0, w.part, x, n, state);  // default options: null sink
+  ForwardOptions o;  // null sink: nothing recorded
+  o.mamba_chunk = mamba_chunk;
+  o.profiler = profiler;
+  run_layer_part(out, w.model, 0, w.part, x, n, state, o);
 }
 
 Checksum checksum(const float* out, int64_t n, int64_t d) {
@@ -300,6 +305,62 @@ WorkCost workload_cost(const Workload& w, int64_t n_tokens) {
     k.bytes = f32 * (experts * 3.0 * d * I + E * d + 2.0 * n * d + 2.0 * n * (E + top * I));
   }
   return k;
+}
+
+std::vector<PhaseCost> phase_costs(const Workload& w, int64_t n_tokens) {
+  const ModelConfig& c = w.model.config();
+  const double n = static_cast<double>(n_tokens), d = static_cast<double>(c.d_model);
+  constexpr double f32 = 4.0;
+  std::vector<PhaseCost> p;
+  auto gemm = [&](const char* name, double in, double out) {
+    p.push_back({name, "gemm", 2.0 * n * in * out, 0.0});
+  };
+  if (w.name == "attn") {
+    const double H = static_cast<double>(c.n_heads), hd = static_cast<double>(c.head_dim);
+    gemm("q_proj", d, H * hd);
+    gemm("k_proj", d, H * hd);
+    gemm("v_proj", d, H * hd);
+    p.push_back({"attention", "attention", H * n * (n + 1.0) / 2.0 * (4.0 * hd + 3.0), 0.0});
+    gemm("o_proj", H * hd, d);
+  } else if (w.name == "mamba1") {
+    const double E = static_cast<double>(c.d_inner), N = static_cast<double>(c.d_state),
+                 K = static_cast<double>(c.d_conv), R = static_cast<double>(c.dt_rank);
+    gemm("in_proj", d, 2.0 * E);
+    p.push_back({"split", "other", 0.0, 0.0});
+    p.push_back({"conv1d", "other", 2.0 * n * E * K, 0.0});
+    gemm("x_proj", E, R + 2.0 * N);
+    gemm("dt_proj", R, E);
+    p.push_back({"softplus", "other", 0.0, 0.0});
+    p.push_back({"selective_scan", "scan", 7.0 * n * E * N, f32 * n * (3.0 * E + 2.0 * N)});
+    p.push_back({"gate", "other", 0.0, 0.0});
+    gemm("out_proj", E, d);
+  } else if (w.name == "mamba2") {
+    const double E = static_cast<double>(c.d_inner), N = static_cast<double>(c.d_state),
+                 K = static_cast<double>(c.d_conv), H = static_cast<double>(c.ssm_heads),
+                 P = static_cast<double>(c.ssm_head_dim), G = static_cast<double>(c.n_groups),
+                 L = static_cast<double>(
+                     kern::ssd_best_chunk(n_tokens, c.ssm_heads, c.ssm_head_dim, c.d_state));
+    const double conv = E + 2.0 * G * N, proj = 2.0 * E + 2.0 * G * N + H;
+    gemm("in_proj", d, proj);
+    p.push_back({"split", "other", 0.0, 0.0});
+    p.push_back({"conv1d", "other", 2.0 * n * conv * K, 0.0});
+    // The SSD as run (chunk L = ssd_best_chunk), counted as in workload_cost.
+    const double chunks = std::ceil(n / L);
+    const double ssd =
+        chunks *
+        (G * 2.0 * L * L * N + H * (2.0 * L * L + 2.0 * L * L * P + 4.0 * L * P * N + 2.0 * P * N));
+    p.push_back({"ssd", "scan", ssd, f32 * n * (2.0 * E + H + 2.0 * G * N)});
+    p.push_back({"gated_rmsnorm", "other", 0.0, 0.0});
+    gemm("out_proj", E, d);
+  } else if (w.name == "moe") {
+    const double E = static_cast<double>(c.num_experts), k = static_cast<double>(c.top_k),
+                 I = static_cast<double>(c.intermediate_size);
+    gemm("router", d, E);
+    p.push_back({"moe_route", "other", 0.0, 0.0});
+    // gate, up and down products for the n·k (token, expert) assignments
+    p.push_back({"moe_experts", "gemm", 2.0 * n * k * 3.0 * d * I, 0.0});
+  }
+  return p;
 }
 
 }  // namespace seqlens::bench

@@ -46,8 +46,11 @@ Tensor generated(std::string_view name, std::vector<int64_t> shape, double scale
 Tensor make_input(const Workload& w, int64_t n);
 
 // out[n, 256] = the workload's layer part applied to x[n, 256], from a fresh state. The attention
-// pattern is not recorded (null sink). Call inside a Runtime arena for parallelism.
-void run_workload(float* out, const Workload& w, const float* x, int64_t n);
+// pattern is not recorded (null sink). Mamba mixers run in time chunks of mamba_chunk tokens
+// (ForwardOptions::mamba_chunk; 0: one pass). profiler (optional) receives one span per phase.
+// Call inside a Runtime arena for parallelism.
+void run_workload(float* out, const Workload& w, const float* x, int64_t n,
+                  int64_t mamba_chunk = kMambaChunk, Profiler* profiler = nullptr);
 
 // Checksums as torch_baseline.py defines them: sum and mean_abs accumulate in double over the
 // float32 output; out_first = out[0, 0], out_last = out[n-1, 255].
@@ -65,5 +68,15 @@ struct WorkCost {
   double bytes = 0;
 };
 WorkCost workload_cost(const Workload& w, int64_t n);
+
+// The phases of a workload, as the forward pass names its profiler spans, with their analytic work
+// at length n (same conventions as workload_cost; bytes only where the phase is memory-bound by
+// nature: the scans read u/x, Δ, B, C and write y once). kind: "gemm" (a matrix product),
+// "attention" (QKᵀ, softmax and PV, fused), "scan" (selective scan / SSD) or "other".
+struct PhaseCost {
+  std::string name, kind;
+  double flops = 0, bytes = 0;
+};
+std::vector<PhaseCost> phase_costs(const Workload& w, int64_t n);
 
 }  // namespace seqlens::bench

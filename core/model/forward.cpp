@@ -8,6 +8,9 @@
 #include <limits>
 #include <string>
 
+#include <oneapi/tbb/blocked_range.h>
+#include <oneapi/tbb/parallel_for.h>
+
 #include "core/common/error.h"
 #include "core/common/memory.h"
 #include "core/instrument/profiler.h"
@@ -24,9 +27,26 @@ Buf buf(int64_t n) {
   return Buf(static_cast<size_t>(n));
 }
 
+// f(t0, t1) over blocks of the T rows of a [T, width] array, split over the arena's threads when
+// the array is large (rows are independent, so the split never changes a value).
+template <typename F>
+void over_rows(int64_t T, int64_t width, F&& f) {
+  constexpr int64_t kParallelElems = int64_t{1} << 15;
+  if (T * width < kParallelElems || T < 2) {
+    f(int64_t{0}, T);
+    return;
+  }
+  const int64_t grain = std::max<int64_t>(1, kParallelElems / 2 / std::max<int64_t>(width, 1));
+  oneapi::tbb::parallel_for(
+      oneapi::tbb::blocked_range<int64_t>(0, T, grain),
+      [&](const oneapi::tbb::blocked_range<int64_t>& r) { f(r.begin(), r.end()); });
+}
+
 // Copies columns [c0, c0+w) of a row-major [T, ld] matrix into a contiguous [T, w] buffer.
 void take_cols(float* dst, const float* src, int64_t T, int64_t ld, int64_t c0, int64_t w) {
-  for (int64_t t = 0; t < T; ++t) std::copy_n(src + t * ld + c0, w, dst + t * w);
+  over_rows(T, w, [&](int64_t t0, int64_t t1) {
+    for (int64_t t = t0; t < t1; ++t) std::copy_n(src + t * ld + c0, w, dst + t * w);
+  });
 }
 
 void add_into(float* h, const float* x, int64_t n) {
@@ -98,6 +118,12 @@ class Pass {
   void attention(float* out, const float* x, int64_t l, const std::string& p, int64_t T);
   void mamba1(float* out, const float* x, int64_t l, const std::string& p, int64_t T, bool jamba);
   void mamba2(float* out, const float* x, int64_t l, const std::string& p, int64_t T);
+  // One time chunk of a Mamba mixer (the whole mixer when T fits one chunk or sites are recorded).
+  void mamba1_chunk(float* out, const float* x, int64_t l, const std::string& p, int64_t T,
+                    bool jamba);
+  void mamba2_chunk(float* out, const float* x, int64_t l, const std::string& p, int64_t T);
+  // True when the sink records any Mamba site of layer l (those need the whole [T, ...] arrays).
+  bool records_ssm(int64_t l) const;
   void moe(float* out, const float* x, int64_t l, const std::string& p, int64_t T);
 
   const Model& m_;
@@ -105,6 +131,26 @@ class Pass {
   InferenceState& st_;
   const ForwardOptions& opt_;
   int64_t pos0_ = 0;
+  Buf m1_A_;  // [E_in, N] A = −exp(A_log) of Mamba-1 layer m1_A_layer_
+  int64_t m1_A_layer_ = -1;
+  // Working buffers of the Mamba mixers, kept for the whole pass: time chunks after the first
+  // reuse them instead of allocating and zero-filling ~4 MB per chunk (contents are always
+  // written before they are read).
+  struct Span {
+    float* p;
+    int64_t n;
+    float* data() const { return p; }
+    float& operator[](int64_t i) const { return p[i]; }
+    float* begin() const { return p; }
+    float* end() const { return p + n; }
+  };
+  std::vector<Buf> scratch_;
+  Span scratch(size_t slot, int64_t n) {
+    if (scratch_.size() <= slot) scratch_.resize(slot + 1);
+    Buf& b = scratch_[slot];
+    if (static_cast<int64_t>(b.size()) < n) b = buf(n);
+    return {b.data(), n};
+  }
 };
 
 void Pass::attention(float* out, const float* x, int64_t l, const std::string& p, int64_t T) {
@@ -151,30 +197,63 @@ void Pass::attention(float* out, const float* x, int64_t l, const std::string& p
     linear(out, o.data(), p + "self_attn.o_proj", T, q_w, d);
 }
 
+bool Pass::records_ssm(int64_t l) const {
+  for (Site s : {Site::SsmDelta, Site::SsmB, Site::SsmC, Site::SsmState, Site::SsmHiddenAttn})
+    if (wants(s, l)) return true;
+  return false;
+}
+
+// With options.mamba_chunk > 0, Mamba mixers over longer inputs run in time chunks of that many
+// tokens, carrying the conv and SSM state from chunk to chunk exactly as streaming does: every
+// phase then works on [chunk, ·] buffers that stay in cache instead of whole-T passes over arrays
+// far larger than the L2/L3 (at T = 8192 the Mamba-1 intermediates alone are > 100 MB), and each
+// phase is still split over the threads inside the chunk. Mamba-2's SSD chunk boundaries are
+// unchanged when mamba_chunk is a multiple of ssd_best_chunk (32). When a Mamba site is recorded
+// the whole-T path runs (the sink receives [T, ·] arrays).
+
 void Pass::mamba1(float* out, const float* x, int64_t l, const std::string& p, int64_t T,
                   bool jamba) {
+  const int64_t d = c_.d_model, Q = opt_.mamba_chunk;
+  if (Q <= 0 || T <= Q || records_ssm(l)) return mamba1_chunk(out, x, l, p, T, jamba);
+  for (int64_t t0 = 0; t0 < T; t0 += Q)
+    mamba1_chunk(out + t0 * d, x + t0 * d, l, p, std::min(Q, T - t0), jamba);
+}
+
+void Pass::mamba2(float* out, const float* x, int64_t l, const std::string& p, int64_t T) {
+  const int64_t d = c_.d_model, Q = opt_.mamba_chunk;
+  if (Q <= 0 || T <= Q || records_ssm(l)) return mamba2_chunk(out, x, l, p, T);
+  for (int64_t t0 = 0; t0 < T; t0 += Q)
+    mamba2_chunk(out + t0 * d, x + t0 * d, l, p, std::min(Q, T - t0));
+}
+
+void Pass::mamba1_chunk(float* out, const float* x, int64_t l, const std::string& p, int64_t T,
+                        bool jamba) {
   const int64_t d = c_.d_model, E = c_.d_inner, N = c_.d_state, K = c_.d_conv, R = c_.dt_rank;
   LayerState& ls = st_.layers[static_cast<size_t>(l)];
   // 1. [x ; z] = W_in u
-  Buf xz = buf(T * 2 * E);
+  Span xz = scratch(0, T * 2 * E);
   linear(xz.data(), x, p + "in_proj", T, d, 2 * E);
-  Buf xin = buf(T * E), z = buf(T * E);
-  take_cols(xin.data(), xz.data(), T, 2 * E, 0, E);
-  take_cols(z.data(), xz.data(), T, 2 * E, E, E);
+  Span xin = scratch(1, T * E), z = scratch(2, T * E);
+  timed("split", [&] {
+    take_cols(xin.data(), xz.data(), T, 2 * E, 0, E);
+    take_cols(z.data(), xz.data(), T, 2 * E, E, E);
+  });
   // 2-3. causal depthwise conv (continuing from the conv state), then silu
-  Buf u = buf(T * E);
+  Span u = scratch(3, T * E);
   timed("conv1d", [&] {
     kern::causal_conv1d(u.data(), ls.conv.data(), xin.data(), w(p + "conv1d.weight"),
                         maybe(p + "conv1d.bias"), T, E, K);
+    kern::silu(u.data(), u.data(), T * E);
   });
-  kern::silu(u.data(), u.data(), T * E);
   // 4. [δ ; B ; C] = W_x u
-  Buf dbc = buf(T * (R + 2 * N));
-  kern::linear(dbc.data(), u.data(), w(p + "x_proj.weight"), nullptr, T, E, R + 2 * N);
-  Buf dlow = buf(T * R), B = buf(T * N), C = buf(T * N);
-  take_cols(dlow.data(), dbc.data(), T, R + 2 * N, 0, R);
-  take_cols(B.data(), dbc.data(), T, R + 2 * N, R, N);
-  take_cols(C.data(), dbc.data(), T, R + 2 * N, R + N, N);
+  Span dbc = scratch(4, T * (R + 2 * N));
+  linear(dbc.data(), u.data(), p + "x_proj", T, E, R + 2 * N);
+  Span dlow = scratch(5, T * R), B = scratch(6, T * N), C = scratch(7, T * N);
+  timed("split", [&] {
+    take_cols(dlow.data(), dbc.data(), T, R + 2 * N, 0, R);
+    take_cols(B.data(), dbc.data(), T, R + 2 * N, R, N);
+    take_cols(C.data(), dbc.data(), T, R + 2 * N, R + N, N);
+  });
   if (jamba) {  // C.4: RMSNorms on δ, B and C before they are used
     const float eps = static_cast<float>(c_.norm_eps);
     kern::rmsnorm(dlow.data(), dlow.data(), w(p + "dt_layernorm.weight"), T, R, eps);
@@ -182,14 +261,19 @@ void Pass::mamba1(float* out, const float* x, int64_t l, const std::string& p, i
     kern::rmsnorm(C.data(), C.data(), w(p + "c_layernorm.weight"), T, N, eps);
   }
   // 5. Δ = softplus(W_dt δ + b_dt)
-  Buf delta = buf(T * E);
-  kern::linear(delta.data(), dlow.data(), w(p + "dt_proj.weight"), w(p + "dt_proj.bias"), T, R, E);
-  kern::softplus(delta.data(), delta.data(), T * E);
+  Span delta = scratch(8, T * E);
+  linear(delta.data(), dlow.data(), p + "dt_proj", T, R, E);
+  timed("softplus", [&] { kern::softplus(delta.data(), delta.data(), T * E); });
   // 6-7. A = −exp(A_log); scan (step kernel for a single token)
-  const float* A_log = w(p + "A_log");
-  Buf A = buf(E * N);
-  for (int64_t i = 0; i < E * N; ++i) A[i] = -std::exp(A_log[i]);
-  Buf y = buf(T * E);
+  // (computed once per layer and pass, not once per time chunk)
+  if (m1_A_layer_ != l) {
+    const float* A_log = w(p + "A_log");
+    m1_A_ = buf(E * N);
+    for (int64_t i = 0; i < E * N; ++i) m1_A_[i] = -std::exp(A_log[i]);
+    m1_A_layer_ = l;
+  }
+  const Buf& A = m1_A_;
+  Span y = scratch(9, T * E);
   const bool rec_state = wants(Site::SsmState, l);
   Buf states;
   if (rec_state) states = buf(T * E * N);
@@ -218,35 +302,45 @@ void Pass::mamba1(float* out, const float* x, int64_t l, const std::string& p, i
     record(Site::SsmHiddenAttn, l, alpha.data(), {nc, T, T});
   }
   // 8-9. gate and output projection
-  Buf gate = buf(T * E);
-  kern::silu(gate.data(), z.data(), T * E);
-  for (int64_t i = 0; i < T * E; ++i) y[i] *= gate[i];
+  timed("gate", [&] {
+    over_rows(T, E, [&](int64_t t0, int64_t t1) {
+      float* zr = z.data() + t0 * E;
+      float* yr = y.data() + t0 * E;
+      const int64_t n = (t1 - t0) * E;
+      kern::silu(zr, zr, n);
+      for (int64_t i = 0; i < n; ++i) yr[i] *= zr[i];
+    });
+  });
   linear(out, y.data(), p + "out_proj", T, E, d);
 }
 
-void Pass::mamba2(float* out, const float* x, int64_t l, const std::string& p, int64_t T) {
+void Pass::mamba2_chunk(float* out, const float* x, int64_t l, const std::string& p, int64_t T) {
   const int64_t d = c_.d_model, E = c_.d_inner, N = c_.d_state, K = c_.d_conv;
   const int64_t H = c_.ssm_heads, P = c_.ssm_head_dim, G = c_.n_groups, GN = G * N;
   const int64_t conv_w = E + 2 * GN, proj_w = 2 * E + 2 * GN + H;
   LayerState& ls = st_.layers[static_cast<size_t>(l)];
   // 1. [z | xBC | dt] = W_in u
-  Buf zxbcdt = buf(T * proj_w);
+  Span zxbcdt = scratch(0, T * proj_w);
   linear(zxbcdt.data(), x, p + "in_proj", T, d, proj_w);
-  Buf z = buf(T * E), xbc = buf(T * conv_w), dt = buf(T * H);
-  take_cols(z.data(), zxbcdt.data(), T, proj_w, 0, E);
-  take_cols(xbc.data(), zxbcdt.data(), T, proj_w, E, conv_w);
-  take_cols(dt.data(), zxbcdt.data(), T, proj_w, E + conv_w, H);
+  Span z = scratch(1, T * E), xbc = scratch(2, T * conv_w), dt = scratch(3, T * H);
+  timed("split", [&] {
+    take_cols(z.data(), zxbcdt.data(), T, proj_w, 0, E);
+    take_cols(xbc.data(), zxbcdt.data(), T, proj_w, E, conv_w);
+    take_cols(dt.data(), zxbcdt.data(), T, proj_w, E + conv_w, H);
+  });
   // 2. the conv covers x, B and C
-  Buf xbc2 = buf(T * conv_w);
+  Span xbc2 = scratch(4, T * conv_w);
   timed("conv1d", [&] {
     kern::causal_conv1d(xbc2.data(), ls.conv.data(), xbc.data(), w(p + "conv1d.weight"),
                         maybe(p + "conv1d.bias"), T, conv_w, K);
+    kern::silu(xbc2.data(), xbc2.data(), T * conv_w);
   });
-  kern::silu(xbc2.data(), xbc2.data(), T * conv_w);
-  Buf xs = buf(T * E), B = buf(T * GN), C = buf(T * GN);
-  take_cols(xs.data(), xbc2.data(), T, conv_w, 0, E);
-  take_cols(B.data(), xbc2.data(), T, conv_w, E, GN);
-  take_cols(C.data(), xbc2.data(), T, conv_w, E + GN, GN);
+  Span xs = scratch(5, T * E), B = scratch(6, T * GN), C = scratch(7, T * GN);
+  timed("split", [&] {
+    take_cols(xs.data(), xbc2.data(), T, conv_w, 0, E);
+    take_cols(B.data(), xbc2.data(), T, conv_w, E, GN);
+    take_cols(C.data(), xbc2.data(), T, conv_w, E + GN, GN);
+  });
   // 4. Δ = softplus(dt + dt_bias), clamped to time_step_limit when one is set
   const float* dt_bias = w(p + "dt_bias");
   for (int64_t t = 0; t < T; ++t)
@@ -264,7 +358,7 @@ void Pass::mamba2(float* out, const float* x, int64_t l, const std::string& p, i
   const float* A_log = w(p + "A_log");
   Buf A = buf(H);
   for (int64_t h = 0; h < H; ++h) A[h] = -std::exp(A_log[h]);
-  Buf y = buf(T * E);
+  Span y = scratch(8, T * E);
   const bool rec_state = wants(Site::SsmState, l);
   Buf states;
   if (rec_state) states = buf(T * H * P * N);
@@ -306,9 +400,11 @@ void Pass::moe(float* out, const float* x, int64_t l, const std::string& p, int6
   const int64_t d = c_.d_model, E = c_.num_experts, k = c_.top_k, I = c_.intermediate_size;
   Buf logits = buf(T * E), probs = buf(T * E), weight = buf(T * k);
   std::vector<int32_t> idx(static_cast<size_t>(T * k));
-  kern::linear(logits.data(), x, w(p + "router.weight"), nullptr, T, d, E);
-  kern::moe_route(probs.data(), idx.data(), weight.data(), logits.data(), T, E, k,
-                  c_.router_renormalize);
+  linear(logits.data(), x, p + "router", T, d, E);
+  timed("moe_route", [&] {
+    kern::moe_route(probs.data(), idx.data(), weight.data(), logits.data(), T, E, k,
+                    c_.router_renormalize);
+  });
   std::vector<const float*> Wg(static_cast<size_t>(E)), Wu(Wg.size()), Wd(Wg.size());
   for (int64_t e = 0; e < E; ++e) {
     const std::string q = p + "experts." + std::to_string(e) + ".";

@@ -69,7 +69,14 @@ struct ForwardOptions {
   ProgressFn progress;            // may be empty
   ForwardStats* stats = nullptr;  // out, optional
   Profiler* profiler = nullptr;   // optional trace events (core/instrument/profiler.h)
+  // Mamba mixers over more than mamba_chunk tokens run in time chunks of mamba_chunk, carrying the
+  // conv and SSM state from chunk to chunk (as streaming does): the same results up to float
+  // rounding, with cache-sized [chunk, ·] buffers instead of [T, ·] ones (faster at long T, less
+  // memory). 0: one pass over all T. Ignored while a Mamba site of the layer is being recorded.
+  int64_t mamba_chunk = 0;
 };
+// A good mamba_chunk on 2-core AVX2 machines (seqlens-bench uses it; see core/bench/workloads.h).
+inline constexpr int64_t kMambaChunk = 256;
 
 // Runs tokens[T] through the model, continuing from `state` (which it updates) and returns the
 // logits [T, V]. A fresh state gives the full parallel forward; T == 1 uses the step kernels.

@@ -4,12 +4,17 @@
 #include <QLibraryInfo>
 #include <QLocale>
 #include <QSettings>
+#include <QStyle>
 #include <QTabWidget>
 
 namespace seqlens::app {
 
 AppController::AppController(Session* session, const QString& language, bool show, QObject* parent)
-    : QObject(parent), session_(session), show_(show), base_font_(QApplication::font()) {
+    : QObject(parent),
+      session_(session),
+      show_(show),
+      base_font_(QApplication::font()),
+      system_palette_(QApplication::palette()) {
   QSettings settings;
   QString lang = language;
   if (lang.isEmpty()) lang = settings.value(QStringLiteral("language")).toString();
@@ -21,6 +26,9 @@ AppController::AppController(Session* session, const QString& language, bool sho
     big.setPointSizeF(base_font_.pointSizeF() * 1.6);
     QApplication::setFont(big);
   }
+  const QString theme =
+      settings.value(QStringLiteral("theme"), QStringLiteral("system")).toString();
+  if (theme != QLatin1String("system")) setTheme(theme, false);
   rebuild();
 }
 
@@ -63,6 +71,42 @@ void AppController::setPresenterMode(bool on) {
   rebuild();
 }
 
+void AppController::setTheme(const QString& theme, bool remember) {
+  theme_ = theme == QLatin1String("dark") || theme == QLatin1String("light")
+               ? theme
+               : QStringLiteral("system");
+  if (remember) QSettings().setValue(QStringLiteral("theme"), theme_);
+  if (theme_ == QLatin1String("system")) {
+    QApplication::setPalette(system_palette_);
+    return;
+  }
+  QApplication::setStyle(QStringLiteral("Fusion"));
+  if (theme_ == QLatin1String("light")) {
+    QApplication::setPalette(QApplication::style()->standardPalette());
+    return;
+  }
+  // A dark palette with enough contrast for a projector; the charts re-colour from it.
+  QPalette p;
+  const QColor window(37, 37, 38), base(30, 30, 30), text(230, 230, 230), mid(60, 60, 62);
+  p.setColor(QPalette::Window, window);
+  p.setColor(QPalette::WindowText, text);
+  p.setColor(QPalette::Base, base);
+  p.setColor(QPalette::AlternateBase, mid);
+  p.setColor(QPalette::ToolTipBase, window);
+  p.setColor(QPalette::ToolTipText, text);
+  p.setColor(QPalette::Text, text);
+  p.setColor(QPalette::Button, window);
+  p.setColor(QPalette::ButtonText, text);
+  p.setColor(QPalette::BrightText, Qt::white);
+  p.setColor(QPalette::Highlight, QColor(0, 114, 178));
+  p.setColor(QPalette::HighlightedText, Qt::white);
+  p.setColor(QPalette::PlaceholderText, QColor(150, 150, 150));
+  p.setColor(QPalette::Disabled, QPalette::Text, QColor(120, 120, 120));
+  p.setColor(QPalette::Disabled, QPalette::ButtonText, QColor(120, 120, 120));
+  p.setColor(QPalette::Disabled, QPalette::WindowText, QColor(120, 120, 120));
+  QApplication::setPalette(p);
+}
+
 void AppController::rebuild() {
   QByteArray geometry, state;
   int tab = 0;
@@ -84,6 +128,7 @@ void AppController::rebuild() {
   window_->tabs()->setCurrentIndex(tab);
   connect(window_, &MainWindow::languageRequested, this, &AppController::setLanguage);
   connect(window_, &MainWindow::presenterModeRequested, this, &AppController::setPresenterMode);
+  connect(window_, &MainWindow::themeRequested, this, [this](const QString& t) { setTheme(t); });
   if (show_) {
     if (presenter_)
       window_->showFullScreen();

@@ -6,6 +6,7 @@
 
 #include <QFont>
 #include <QObject>
+#include <QPalette>
 #include <QTranslator>
 
 #include <memory>
@@ -28,6 +29,9 @@ class AppController : public QObject {
 
   void setLanguage(const QString& language);
   void setPresenterMode(bool on);
+  // "system" (the platform's palette), "light" or "dark" (Fusion palettes); remembered.
+  void setTheme(const QString& theme, bool remember = true);
+  QString theme() const { return theme_; }
 
  signals:
   void windowRebuilt(seqlens::app::MainWindow* window);
@@ -42,6 +46,8 @@ class AppController : public QObject {
   QTranslator app_translator_, qt_translator_;
   QString language_;
   bool presenter_ = false;
+  QString theme_ = QStringLiteral("system");
+  QPalette system_palette_;
   QFont base_font_;
 };
 

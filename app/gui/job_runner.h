@@ -2,7 +2,8 @@
 // flight in the same lane (through its CancelToken); results, progress and partial results reach
 // the GUI thread only if no newer job was submitted to that lane meanwhile, so a burst of edits
 // never shows a stale trace. Lanes keep independent kinds of work (the live trace, the compare
-// traces, a scaling measurement) from cancelling each other; each lane runs one job at a time.
+// traces, a scaling measurement, a file export) from cancelling each other; each lane runs one job
+// at a time.
 #pragma once
 
 #include <QObject>
@@ -17,7 +18,7 @@
 
 namespace seqlens::app {
 
-enum class Lane { Trace, Compare, Scaling };
+enum class Lane { Trace, Compare, Scaling, Export };
 
 // What a job sees on its worker thread.
 struct JobContext {

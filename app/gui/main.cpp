@@ -13,6 +13,7 @@
 #include <cstdio>
 
 #include "app/gui/app_controller.h"
+#include "app/gui/latency.h"
 #include "app/gui/main_window.h"
 #include "app/gui/session.h"
 #include "core/model/examples.h"
@@ -53,6 +54,8 @@ int main(int argc, char** argv) {
   QCommandLineOption text_opt("text", QApplication::translate("main", "Input text."), "STR");
   QCommandLineOption lang_opt("lang", QApplication::translate("main", "Language: en or ru."),
                               "LANG");
+  QCommandLineOption theme_opt(
+      "theme", QApplication::translate("main", "Colours: system, light or dark."), "THEME");
   QCommandLineOption shot_opt(
       "screenshot", QApplication::translate("main", "Save the main window to FILE and exit."),
       "FILE");
@@ -72,8 +75,13 @@ int main(int argc, char** argv) {
       "scaling-max",
       QApplication::translate("main", "Longest input of the scaling chart for --export-all."), "N",
       "2048");
-  parser.addOptions({model_opt, text_opt, lang_opt, shot_opt, tab_opt, export_opt, format_opt,
-                     size_opt, dpi_opt, scaling_opt});
+  QCommandLineOption latency_opt(
+      "measure-latency",
+      QApplication::translate("main",
+                              "Benchmark: N edits at 512 tokens, edit to repaint, then exit."),
+      "N");
+  parser.addOptions({latency_opt, model_opt, text_opt, lang_opt, theme_opt, shot_opt, tab_opt,
+                     export_opt, format_opt, size_opt, dpi_opt, scaling_opt});
   parser.process(app);
 
   // Option values checked before anything runs.
@@ -100,6 +108,7 @@ int main(int argc, char** argv) {
   QSettings settings;
   seqlens::app::Session session;
   seqlens::app::AppController controller(&session, parser.value(lang_opt), !headless);
+  if (parser.isSet(theme_opt)) controller.setTheme(parser.value(theme_opt), false);
   seqlens::app::MainWindow* window = controller.window();
   window->tabs()->setCurrentIndex(parser.value(tab_opt).toInt());
 
@@ -125,6 +134,7 @@ int main(int argc, char** argv) {
   if (!session.model()) return 1;
 
   if (headless) {
+    session.setSites(seqlens::app::all_view_sites());  // every view is drawn, not just one tab
     session.setCompareEnabled(true);
     settle(session);
     window->measureScaling(scaling_max);
@@ -136,6 +146,27 @@ int main(int argc, char** argv) {
     for (const QString& f : written) std::printf("%s\n", qPrintable(f));
     for (const QString& e : errors) fail(e);
     return errors.isEmpty() ? 0 : 1;
+  }
+
+  if (parser.isSet(latency_opt)) {
+    // Each tab in turn: the views on screen are the ones that must repaint.
+    settle(session);
+    window->resize(1600, 1000);
+    for (int tab : {0, 1, 2}) {
+      window->tabs()->setCurrentIndex(tab);
+      settle(session);
+      const auto samples = seqlens::app::measure_edit_latency(
+          window, &session, parser.value(latency_opt).toInt(), 512);
+      std::printf(
+          "%s, tab %s: total %s; forward %s; GUI %s\n", qPrintable(session.modelName()),
+          qPrintable(window->tabs()->tabText(tab)),
+          qPrintable(
+              seqlens::app::latency_summary(samples, &seqlens::app::LatencySample::total_ms)),
+          qPrintable(
+              seqlens::app::latency_summary(samples, &seqlens::app::LatencySample::forward_ms)),
+          qPrintable(seqlens::app::latency_summary(samples, &seqlens::app::LatencySample::gui_ms)));
+    }
+    return 0;
   }
 
   if (parser.isSet(shot_opt)) {

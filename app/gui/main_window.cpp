@@ -137,8 +137,11 @@ MainWindow::MainWindow(Session* session, QWidget* parent) : QMainWindow(parent),
   connect(session_, &Session::compareReady, this, &MainWindow::showCompare);
   connect(session_, &Session::failed, this,
           [this](const QString& m) { status_->setText(tr("Error: %1").arg(m)); });
-  connect(tabs_, &QTabWidget::currentChanged, this,
-          [this](int) { session_->setCompareEnabled(tabs_->currentWidget() == compare_); });
+  connect(tabs_, &QTabWidget::currentChanged, this, [this](int) {
+    updateSites();
+    session_->setCompareEnabled(tabs_->currentWidget() == compare_);
+    if (scaling_stale_ && tabs_->currentWidget() == scaling_view_) measureScaling(scaling_max_);
+  });
 
   connect(scaling_view_, &widgets::ScalingView::measureRequested, this,
           &MainWindow::measureScaling);
@@ -147,7 +150,7 @@ MainWindow::MainWindow(Session* session, QWidget* parent) : QMainWindow(parent),
   JobRunner* runner = &session_->runner();
   connect(runner, &JobRunner::laneBusyChanged, this, [this](Lane lane, bool busy) {
     if (lane == Lane::Scaling) scaling_view_->setRunning(busy);
-    if (lane == Lane::Trace) {
+    if (lane == Lane::Trace || lane == Lane::Export) {
       progress_->setVisible(busy);
       cancel_->setVisible(busy);
       progress_->setValue(0);
@@ -155,10 +158,14 @@ MainWindow::MainWindow(Session* session, QWidget* parent) : QMainWindow(parent),
   });
   connect(runner, &JobRunner::progress, this, [this](Lane lane, double f) {
     if (lane == Lane::Scaling) scaling_view_->setProgress(f);
-    if (lane == Lane::Trace) progress_->setValue(int(f * 1000));
+    if (lane == Lane::Trace || lane == Lane::Export) progress_->setValue(int(f * 1000));
   });
-  connect(cancel_, &QToolButton::clicked, this, [this] { session_->runner().cancel(Lane::Trace); });
+  connect(cancel_, &QToolButton::clicked, this, [this] {
+    session_->runner().cancel(Lane::Trace);
+    session_->runner().cancel(Lane::Export);
+  });
 
+  updateSites();
   // Restore what the previous session left, if anything; else start on the default model.
   if (session_->model()) {
     modelChanged();
@@ -196,6 +203,19 @@ void MainWindow::buildMenus() {
     a->setData(code);
     group->addAction(a);
     connect(a, &QAction::triggered, this, [this, code = code] { emit languageRequested(code); });
+  }
+  QMenu* theme = view->addMenu(tr("&Theme"));
+  auto* themes = new QActionGroup(this);
+  const QString current_theme =
+      QSettings().value(QStringLiteral("theme"), QStringLiteral("system")).toString();
+  for (const auto& [code, name] : {std::pair{QStringLiteral("system"), tr("System")},
+                                   std::pair{QStringLiteral("light"), tr("Light")},
+                                   std::pair{QStringLiteral("dark"), tr("Dark")}}) {
+    QAction* a = theme->addAction(name);
+    a->setCheckable(true);
+    a->setChecked(current_theme == code);
+    themes->addAction(a);
+    connect(a, &QAction::triggered, this, [this, code = code] { emit themeRequested(code); });
   }
   QAction* presenter = view->addAction(tr("&Presenter Mode"));
   presenter->setCheckable(true);
@@ -243,6 +263,19 @@ void MainWindow::attachContextMenu(widgets::ChartView* view) {
   });
 }
 
+void MainWindow::updateSites() {
+  // Record what the visible tab draws; the rest costs time and memory at long inputs.
+  QWidget* w = tabs_->currentWidget();
+  if (w == ssm_)
+    session_->setSites({Site::SsmDelta, Site::SsmB, Site::SsmC, Site::SsmState});
+  else if (w == routing_)
+    session_->setSites({Site::RouterProbs, Site::TopkIdx, Site::TopkWeight});
+  else if (w == scaling_view_ || w == projection_ || w == compare_)
+    session_->setSites({});
+  else
+    session_->setSites({Site::AttnPattern, Site::SsmHiddenAttn});
+}
+
 void MainWindow::setInputText(const QString& text) {
   input_panel_->setText(text);
   session_->setText(text);
@@ -267,6 +300,14 @@ void MainWindow::modelChanged() {
                           session_->isLoaded());
   ribbon_->setConfig(session_->config());
   setWindowTitle(tr("SeqLens — %1").arg(session_->modelName()));
+  // A measured scaling chart follows the architecture: measure again for the new one, now if
+  // the chart is in view, else when it comes into view.
+  if (scaling_max_ > 0) {
+    if (tabs_->currentWidget() == scaling_view_)
+      measureScaling(scaling_max_);
+    else
+      scaling_stale_ = true;
+  }
 }
 
 void MainWindow::showTrace(std::shared_ptr<const ForwardTrace> trace) {
@@ -304,6 +345,8 @@ void MainWindow::measureScaling(int maxLength) {
   if (!session_->model()) return;
   const ModelConfig base = session_->config();
   auto runtime = session_->runtime();
+  scaling_max_ = maxLength;
+  scaling_stale_ = false;
   scaling_view_->clear();
   ScalingOptions options;
   options.max_length = maxLength;
@@ -356,22 +399,37 @@ void MainWindow::exportAll() {
 }
 
 void MainWindow::exportTrace() {
-  auto trace = session_->trace();
-  if (!trace) return;
+  auto model = session_->model();
+  if (!model) return;
   const QString file = QFileDialog::getSaveFileName(
       this, tr("Export trace"), QStringLiteral("trace.npz"), tr("NumPy archive (*.npz)"));
   if (file.isEmpty()) return;
-  try {
-    Json extra;
-    extra["model"] = session_->modelName().toStdString();
-    extra["seed"] = session_->seed();
-    extra["text"] = session_->text().toStdString();
-    extra["tokenizer"] = "byte";
-    write_trace(*trace, file.toStdString(), extra);
-    status_->setText(tr("Wrote %1 and its .json sidecar").arg(file));
-  } catch (const std::exception& e) {
-    QMessageBox::warning(this, tr("Export failed"), QString::fromUtf8(e.what()));
-  }
+  // The views record only what they show; an export records every site in a pass of its own.
+  RecordRequest request;
+  request.sites = all_view_sites();
+  request.sites.insert(Site::ResidPost);
+  request.hidden_channels =
+      session_->trace() ? session_->trace()->hidden_channels : std::vector<int64_t>{0};
+  request.budget_bytes = int64_t{1} << 30;
+  request.allow_subsample = true;
+  Json extra;
+  extra["model"] = session_->modelName().toStdString();
+  extra["seed"] = session_->seed();
+  extra["text"] = session_->text().toStdString();
+  extra["tokenizer"] = "byte";
+  const std::vector<int32_t> tokens = session_->tokens();
+  auto runtime = session_->runtime();
+  const std::string path = file.toStdString();
+  session_->runner().submit<bool>(
+      Lane::Export,
+      [model, runtime, tokens, request, extra, path](JobContext& ctx) {
+        auto trace = runtime->execute(
+            [&] { return run_traced(model, tokens, request, &ctx.cancel, ctx.progress); });
+        write_trace(*trace, path, extra, &ctx.cancel);
+        return true;
+      },
+      [this, file](bool) { status_->setText(tr("Wrote %1 and its .json sidecar").arg(file)); },
+      [this](QString m) { QMessageBox::warning(this, tr("Export failed"), m); });
 }
 
 void MainWindow::exportScaling() {
@@ -401,12 +459,12 @@ void MainWindow::exportProfile() {
       this, tr("Export timing profile"), QStringLiteral("profile.json"),
       tr("Trace events for Perfetto / chrome://tracing (*.json)"));
   if (file.isEmpty()) return;
-  // One profiled pass over the current input, on the trace lane (it replaces a pending update).
+  // One profiled pass over the current input, without recording (what a user's pass costs).
   const std::vector<int32_t> tokens = session_->tokens();
   auto runtime = session_->runtime();
   const std::string path = file.toStdString();
   session_->runner().submit<bool>(
-      Lane::Trace,
+      Lane::Export,
       [model, runtime, tokens, path](JobContext& ctx) {
         Profiler profiler;
         runtime->execute([&] {

@@ -55,6 +55,7 @@ class MainWindow : public QMainWindow {
  signals:
   void languageRequested(const QString& language);  // "en" / "ru"
   void presenterModeRequested(bool on);
+  void themeRequested(const QString& theme);  // "system" / "light" / "dark"
 
  protected:
   void closeEvent(QCloseEvent* e) override;
@@ -73,6 +74,7 @@ class MainWindow : public QMainWindow {
   void setTokenCursor(int token);
   void selectLayer(int layer);
   void modelChanged();
+  void updateSites();
 
   Session* session_;
   ModelPanel* model_panel_;
@@ -91,6 +93,8 @@ class MainWindow : public QMainWindow {
   QProgressBar* progress_;
   QToolButton* cancel_;
   std::shared_ptr<const ScalingResult> scaling_;
+  int scaling_max_ = 0;         // the last measurement's longest input; 0 until one was requested
+  bool scaling_stale_ = false;  // the architecture changed since the last measurement
   bool in_cursor_ = false;
   bool in_layer_ = false;
 };

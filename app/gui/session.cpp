@@ -26,6 +26,11 @@ struct Built {
 
 }  // namespace
 
+std::set<Site> all_view_sites() {
+  return {Site::AttnPattern,   Site::SsmDelta,    Site::SsmB,    Site::SsmC,      Site::SsmState,
+          Site::SsmHiddenAttn, Site::RouterProbs, Site::TopkIdx, Site::TopkWeight};
+}
+
 Session::Session(QObject* parent) : QObject(parent) {
   // Leave one core to the GUI thread when there is more than one.
   runtime_ = std::make_shared<Runtime>(std::max(1, QThread::idealThreadCount() - 1));
@@ -108,11 +113,17 @@ std::vector<int32_t> Session::tokens() const {
   return tokens;
 }
 
-RecordRequest Session::request(const ModelConfig& c) const {
+void Session::setSites(std::set<Site> sites) {
+  if (sites == sites_) return;
+  sites_ = std::move(sites);
+  const bool missing =
+      !std::includes(traced_sites_.begin(), traced_sites_.end(), sites_.begin(), sites_.end());
+  if (missing && (model_ || pending_)) recompute();
+}
+
+RecordRequest Session::request(const ModelConfig& c, std::set<Site> sites) const {
   RecordRequest r;
-  r.sites = {Site::AttnPattern, Site::SsmDelta,      Site::SsmB,        Site::SsmC,
-             Site::SsmState,    Site::SsmHiddenAttn, Site::RouterProbs, Site::TopkIdx,
-             Site::TopkWeight,  Site::ResidPost};
+  r.sites = std::move(sites);
   r.hidden_channels = hidden_channels_;
   if (r.hidden_channels.empty()) {
     // Default: every Mamba-2 head, or the first four Mamba-1 channels.
@@ -132,7 +143,8 @@ void Session::recompute() {
   auto pending = pending_;
   const uint64_t seed = seed_;
   auto runtime = runtime_;
-  const RecordRequest request = this->request(pending ? *pending : model_->config());
+  const RecordRequest request = this->request(pending ? *pending : model_->config(), sites_);
+  traced_sites_ = sites_;
   runner_.submit<Built>(
       Lane::Trace,
       [model, pending, seed, runtime, tokens, request](JobContext& ctx) {
@@ -166,14 +178,18 @@ void Session::recomputeCompare(const std::vector<int32_t>& tokens) {
       compare_models_[i] = std::make_shared<const Model>(make_preset(kComparePresets[i]));
   auto models = compare_models_;
   auto runtime = runtime_;
-  RecordRequest r = request(models[1]->config());
+  // Each panel draws one thing: the Transformer's attention, the Mamba state, the routing.
+  const std::array<RecordRequest, 3> r = {
+      request(models[0]->config(), {Site::AttnPattern}),
+      request(models[1]->config(), {Site::SsmDelta, Site::SsmB, Site::SsmC, Site::SsmState}),
+      request(models[2]->config(), {Site::RouterProbs, Site::TopkIdx, Site::TopkWeight})};
   runner_.submit<CompareTraces>(
       Lane::Compare,
       [models, runtime, tokens, r](JobContext& ctx) {
         CompareTraces out;
         for (int i = 0; i < 3; ++i) {
           out.traces[i] =
-              runtime->execute([&] { return run_traced(models[i], tokens, r, &ctx.cancel); });
+              runtime->execute([&] { return run_traced(models[i], tokens, r[i], &ctx.cancel); });
           if (ctx.progress) ctx.progress((i + 1) / 3.0);
         }
         return out;

@@ -9,6 +9,7 @@
 #include <array>
 #include <memory>
 #include <optional>
+#include <set>
 #include <vector>
 
 #include "app/gui/job_runner.h"
@@ -22,6 +23,9 @@ namespace seqlens::app {
 struct CompareTraces {
   std::array<std::shared_ptr<const ForwardTrace>, 3> traces;  // Transformer, Mamba, hybrid
 };
+
+// Every site a view draws.
+std::set<Site> all_view_sites();
 
 class Session : public QObject {
   Q_OBJECT
@@ -38,6 +42,10 @@ class Session : public QObject {
   void setText(const QString& text);
   // Mamba-1 channels / Mamba-2 heads whose hidden attention to record (empty: a default set).
   void setHiddenChannels(std::vector<int64_t> channels);
+  // The sites the visible views draw (recording costs time at long inputs, so only those are
+  // recorded). Recomputes at once when the current trace lacks one of them.
+  void setSites(std::set<Site> sites);
+  const std::set<Site>& sites() const { return sites_; }
   // Also run the three compare architectures on every input change.
   void setCompareEnabled(bool on);
   // Recompute now (skipping the debounce), e.g. for headless runs.
@@ -68,7 +76,7 @@ class Session : public QObject {
 
  private:
   void recomputeCompare(const std::vector<int32_t>& tokens);
-  RecordRequest request(const ModelConfig& c) const;
+  RecordRequest request(const ModelConfig& c, std::set<Site> sites) const;
 
   JobRunner runner_;
   QTimer debounce_;
@@ -81,6 +89,8 @@ class Session : public QObject {
   QString model_name_;
   QString text_;
   std::vector<int64_t> hidden_channels_;
+  std::set<Site> sites_ = all_view_sites();
+  std::set<Site> traced_sites_;  // what the trace in flight or shown records
   std::shared_ptr<const ForwardTrace> trace_;
   bool compare_enabled_ = false;
   std::array<std::shared_ptr<const Model>, 3> compare_models_;

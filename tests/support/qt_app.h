@@ -2,7 +2,9 @@
 #pragma once
 
 #include <QApplication>
+#include <QElapsedTimer>
 #include <QStandardPaths>
+#include <QThread>
 
 namespace seqlens::test {
 
@@ -21,6 +23,21 @@ inline QApplication& qt_app() {
     return a;
   }();
   return *app;
+}
+
+// Processes events until `done()` holds or `timeout_ms` passes; returns whether it held. Use it
+// as ASSERT_TRUE(wait_until(...)): QtTest's QTRY_/QVERIFY macros report to QtTest, not to
+// GoogleTest, and a failing one would silently end a test as passed.
+template <typename Pred>
+bool wait_until(Pred done, int timeout_ms = 10000) {
+  QElapsedTimer timer;
+  timer.start();
+  while (!done()) {
+    if (timer.elapsed() > timeout_ms) return false;
+    QCoreApplication::processEvents(QEventLoop::AllEvents, 5);
+    QThread::msleep(1);
+  }
+  return true;
 }
 
 }  // namespace seqlens::test

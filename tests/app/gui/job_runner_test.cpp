@@ -54,7 +54,7 @@ TEST(JobRunner, FailuresAreReportedOnTheGuiThread) {
   runner.submit<int>(
       Lane::Trace, [](JobContext&) -> int { throw std::runtime_error("boom"); }, [](int) {},
       [&message](QString m) { message = m; });
-  QTRY_COMPARE_WITH_TIMEOUT(message, QString("boom"), 5000);
+  ASSERT_TRUE(test::wait_until([&] { return message == QString("boom"); }, 5000));
 }
 
 TEST(JobRunner, LanesDoNotCancelEachOther) {
@@ -66,7 +66,7 @@ TEST(JobRunner, LanesDoNotCancelEachOther) {
       [&delivered](int v) { delivered.push_back(v); });
   runner.submit<int>(
       Lane::Trace, [](JobContext&) { return 1; }, [&delivered](int v) { delivered.push_back(v); });
-  QTRY_COMPARE_WITH_TIMEOUT(delivered.size(), size_t{2}, 5000);
+  ASSERT_TRUE(test::wait_until([&] { return delivered.size() == size_t{2}; }, 5000));
   std::sort(delivered.begin(), delivered.end());
   EXPECT_EQ(delivered, (std::vector<int>{1, 7}));
 }
@@ -96,7 +96,7 @@ TEST(JobRunner, ProgressAndPartialResultsOfStaleJobsAreDropped) {
       [](int) {});
   release = true;
   runner.wait();
-  QTRY_VERIFY_WITH_TIMEOUT(!runner.busy(), 5000);
+  ASSERT_TRUE(test::wait_until([&] { return bool(!runner.busy()); }, 5000));
   EXPECT_EQ(partial, std::vector<int>{2});
   ASSERT_EQ(progress.count(), 1);
   EXPECT_DOUBLE_EQ(progress.at(0).at(1).toDouble(), 0.5);
@@ -109,7 +109,8 @@ TEST(Session, BurstOfEditsDeliversOnlyTheLastInput) {
   session.openModel("mamba1-tiny");
   for (int i = 1; i <= 20; ++i) session.setText(QString("x").repeated(i * 10));
   // The debounce coalesces the burst; the delivered trace is for the last text.
-  QTRY_VERIFY_WITH_TIMEOUT(session.trace() && session.trace()->tokens.size() == 200, 10000);
+  ASSERT_TRUE(test::wait_until(
+      [&] { return bool(session.trace() && session.trace()->tokens.size() == 200); }, 10000));
   QTest::qWait(300);
   ASSERT_GE(traces.count(), 1);
   const auto last = traces.last().at(0).value<std::shared_ptr<const ForwardTrace>>();

@@ -36,7 +36,8 @@ TEST(MainWindow, EveryViewDrawsTheTraceOfTheCurrentModel) {
   MainWindow window(&session);
   window.setInputText("abcd");
   window.selectModel("jamba-tiny");
-  QTRY_VERIFY_WITH_TIMEOUT(session.trace() && session.trace()->tokens.size() == 4, 10000);
+  ASSERT_TRUE(test::wait_until(
+      [&] { return bool(session.trace() && session.trace()->tokens.size() == 4); }, 10000));
   QTest::qWait(50);
 
   // The head view shows a 4×4 causal map (jamba-tiny: attention at layer 2).
@@ -46,16 +47,30 @@ TEST(MainWindow, EveryViewDrawsTheTraceOfTheCurrentModel) {
   ASSERT_NE(map, nullptr);
   EXPECT_EQ(map->data()->keySize(), 4);
   EXPECT_EQ(map->data()->valueSize(), 4);
-  // Routing: tokens × experts (4 experts).
+  // The attention tab records what it draws, not the state or the routing.
+  EXPECT_FALSE(session.trace()->find("blocks.1.moe.router_probs"));
+  EXPECT_TRUE(session.trace()->find("blocks.0.ssm.hidden_attn"));
+
+  // Routing tab: the trace is recomputed with the router's sites; tokens × experts (4 experts).
+  window.tabs()->setCurrentIndex(2);
+  ASSERT_TRUE(test::wait_until(
+      [&] { return bool(session.trace()->find("blocks.1.moe.router_probs")); }, 10000));
+  QTest::qWait(50);
   const widgets::ChartView* routing = view_named(window, "routing");
   ASSERT_NE(routing, nullptr);
   QCPColorMap* probs = first_map(routing);
   ASSERT_NE(probs, nullptr);
   EXPECT_EQ(probs->data()->keySize() * probs->data()->valueSize(), 16);
-  // The SSM view draws the state of a Mamba layer.
+  // SSM tab: the state of a Mamba layer.
+  window.tabs()->setCurrentIndex(1);
+  ASSERT_TRUE(
+      test::wait_until([&] { return bool(session.trace()->find("blocks.0.ssm.state")); }, 10000));
+  QTest::qWait(50);
   const widgets::ChartView* ssm = view_named(window, "ssm-state");
   ASSERT_NE(ssm, nullptr);
-  EXPECT_NE(first_map(ssm), nullptr);
+  QCPColorMap* state = first_map(ssm);
+  ASSERT_NE(state, nullptr);
+  EXPECT_EQ(state->data()->keySize(), 4);  // one column per token
 
   EXPECT_TRUE(window.statusBar()->findChild<QLabel*>()->text().contains("4"));
   // Every exportable view has a distinct file stem.

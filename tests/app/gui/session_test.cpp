@@ -30,8 +30,9 @@ TEST(Session, EditedConfigIsBuiltAndTraced) {
   h.n_layers = 2;
   session.setConfig(make_config(session.config(), h), 7);
   session.recompute();
-  QTRY_VERIFY_WITH_TIMEOUT(session.model() && session.model()->config().family == Family::Mamba2,
-                           10000);
+  ASSERT_TRUE(test::wait_until(
+      [&] { return bool(session.model() && session.model()->config().family == Family::Mamba2); },
+      10000));
   ASSERT_TRUE(session.trace());
   EXPECT_EQ(session.trace()->config.n_layers, 2);
   EXPECT_EQ(session.seed(), 7u);
@@ -39,7 +40,8 @@ TEST(Session, EditedConfigIsBuiltAndTraced) {
   const auto before = session.trace()->logits.data;
   session.reseed(8);
   session.recompute();
-  QTRY_VERIFY_WITH_TIMEOUT(session.trace()->logits.data != before, 10000);
+  ASSERT_TRUE(
+      test::wait_until([&] { return bool(session.trace()->logits.data != before); }, 10000));
   EXPECT_EQ(session.model()->config().family, Family::Mamba2);
 }
 

@@ -1,0 +1,70 @@
+#include "app/gui/latency.h"
+
+#include <QApplication>
+#include <QElapsedTimer>
+
+#include <algorithm>
+#include <cmath>
+
+#include <qcustomplot.h>
+
+#include "app/gui/main_window.h"
+#include "app/gui/session.h"
+#include "core/model/examples.h"
+#include "widgets/chart_view.h"
+
+namespace seqlens::app {
+
+std::vector<LatencySample> measure_edit_latency(MainWindow* window, Session* session, int edits,
+                                                int tokens) {
+  // A byte-tokenised text of exactly `tokens` tokens (ASCII prose repeated), edited at one place.
+  std::string base;
+  const std::string prose = examples().front().text + " ";
+  while (int(base.size()) < tokens) base += prose;
+  base.resize(size_t(tokens));
+  std::vector<LatencySample> out;
+  double delivered_at = 0;
+  QElapsedTimer clock;
+  clock.start();
+  auto connection = QObject::connect(session, &Session::traceReady, session,
+                                     [&] { delivered_at = double(clock.nsecsElapsed()) / 1e6; });
+  for (int i = -2; i < edits; ++i) {  // two warm-up edits
+    std::string text = base;
+    text[size_t(i + 2) % text.size()] = char('a' + (i + 2) % 26);
+    window->setInputText(QString::fromStdString(text));
+    const double t0 = double(clock.nsecsElapsed()) / 1e6;
+    session->recompute();
+    session->waitForIdle();
+    // The views replot on the next pass of the event loop; paint what is visible now.
+    QApplication::processEvents();
+    for (const widgets::ChartView* v : window->views())
+      if (v->isVisible()) v->plot()->repaint();
+    const double t1 = double(clock.nsecsElapsed()) / 1e6;
+    if (i < 0) continue;
+    LatencySample s;
+    s.total_ms = t1 - t0;
+    s.forward_ms = session->trace() ? session->trace()->forward_ms : 0;
+    s.gui_ms = t1 - delivered_at;
+    out.push_back(s);
+  }
+  QObject::disconnect(connection);
+  return out;
+}
+
+QString latency_summary(std::vector<LatencySample> samples, double LatencySample::*field) {
+  if (samples.empty()) return QStringLiteral("no samples");
+  std::vector<double> v;
+  for (const LatencySample& s : samples) v.push_back(s.*field);
+  std::sort(v.begin(), v.end());
+  auto pct = [&](double p) {
+    const size_t i = size_t(std::ceil(p * double(v.size()))) - 1;
+    return v[std::min(i, v.size() - 1)];
+  };
+  return QStringLiteral("p50 %1 ms, p95 %2 ms, max %3 ms (%4 edits)")
+      .arg(pct(0.5), 0, 'f', 1)
+      .arg(pct(0.95), 0, 'f', 1)
+      .arg(v.back(), 0, 'f', 1)
+      .arg(v.size());
+}
+
+}  // namespace seqlens::app

@@ -280,11 +280,18 @@ void SsmStateView::buildPlot() {
 
   delta_graph_ = plot_->addGraph(bottom(delta_rect_), left(delta_rect_));
   delta_mean_graph_ = plot_->addGraph(bottom(delta_rect_), left(delta_rect_));
+  // Δ is jagged (one point per token, spikes every few tokens), and at T = 512 its line and fill
+  // were most of the replot: a 1.6 px polyline is stroked as one self-overlapping path, so draw it
+  // segment by segment (phFastPolylines; vector export keeps the polyline), fill without
+  // antialiasing (the line covers the fill's top edge) and keep the dashed mean at 1 px, which Qt
+  // draws with its fast cosmetic stroker.
+  plot_->setPlottingHint(QCP::phFastPolylines, true);
   delta_graph_->setPen(QPen(kDeltaColor, 1.6));
   QColor fill = kDeltaColor;
   fill.setAlpha(40);
   delta_graph_->setBrush(fill);
-  delta_mean_graph_->setPen(QPen(kMeanColor, 1.2, Qt::DashLine));
+  delta_graph_->setAntialiasedFill(false);
+  delta_mean_graph_->setPen(QPen(kMeanColor, 1.0, Qt::DashLine));
   QCPLegend* delta_legend = make_legend(delta_rect_);
   delta_graph_->addToLegend(delta_legend);
   delta_mean_graph_->addToLegend(delta_legend);

@@ -335,6 +335,8 @@ void SsmStateView::refresh() {
     dm[t] = inputs_.delta_mean[size_t(t)];
   }
   delta_graph_->setData(keys, d, true);
+  delta_fill_->setData(keys, d, true);
+  updateDeltaFill();
   delta_mean_graph_->setData(keys, dm, true);
   left(delta_rect_)->setRange(0, std::max(1e-6, double(inputs_.delta_max)) * 1.15);
 
@@ -545,6 +547,14 @@ void SsmStateView::updateTimeTicker() {
   const int width = std::max(200, plot_->width() * 3 / 5);  // the time column's share
   auto ticker = token_ticker(labels_, std::max(8, width / 11));
   for (QCPAxisRect* r : {state_rect_, delta_rect_, b_rect_, c_rect_}) bottom(r)->setTicker(ticker);
+  updateDeltaFill();
+}
+
+void SsmStateView::updateDeltaFill() {
+  const int width = std::max(200, plot_->width() * 3 / 5);
+  const bool columns = delta_graph_->dataCount() * 2 >= width;
+  delta_fill_->setVisible(columns);
+  delta_graph_->setBrush(columns ? QBrush(Qt::NoBrush) : delta_brush_);
 }
 
 void SsmStateView::resizeEvent(QResizeEvent* e) {

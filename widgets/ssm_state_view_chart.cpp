@@ -52,6 +52,28 @@ QCPItemStraightLine* make_vline(QCPAxisRect* r, const QPen& pen) {
   return line;
 }
 
+// A graph whose legend icon shows `legend_fill` under its line even when the graph itself draws
+// no fill (Δ's fill is then drawn by column bars, see SsmStateView::updateDeltaFill).
+class FilledIconGraph : public QCPGraph {
+ public:
+  FilledIconGraph(QCPAxis* key, QCPAxis* value, const QBrush& legend_fill)
+      : QCPGraph(key, value), legend_fill_(legend_fill) {}
+
+ protected:
+  void drawLegendIcon(QCPPainter* painter, const QRectF& rect) const override {
+    if (brush().style() == Qt::NoBrush) {
+      applyFillAntialiasingHint(painter);
+      painter->fillRect(
+          QRectF(rect.left(), rect.top() + rect.height() / 2.0, rect.width(), rect.height() / 3.0),
+          legend_fill_);
+    }
+    QCPGraph::drawLegendIcon(painter, rect);
+  }
+
+ private:
+  QBrush legend_fill_;
+};
+
 const QColor kDeltaColor(31, 119, 180);
 const QColor kMeanColor(127, 127, 127);
 const QColor kDecayColor(67, 147, 195);
@@ -133,17 +155,28 @@ void SsmStateView::buildPlot() {
   }
   for (QCPAxisRect* r : {state_rect_, delta_rect_, b_rect_}) bottom(r)->setTickLabels(false);
 
-  delta_graph_ = plot_->addGraph(bottom(delta_rect_), left(delta_rect_));
+  QColor fill = kDeltaColor;
+  fill.setAlpha(40);
+  delta_brush_ = fill;
+  // Created first, so it lies under the line.
+  delta_fill_ = new QCPBars(bottom(delta_rect_), left(delta_rect_));
+  delta_fill_->setWidth(1.0);
+  delta_fill_->setPen(Qt::NoPen);
+  delta_fill_->setBrush(fill);
+  delta_fill_->setAntialiased(false);  // adjacent columns meet without seams or overlaps
+  delta_fill_->setVisible(false);
+  delta_fill_->setSelectable(QCP::stNone);
+  delta_graph_ = new FilledIconGraph(bottom(delta_rect_), left(delta_rect_), fill);
   delta_mean_graph_ = plot_->addGraph(bottom(delta_rect_), left(delta_rect_));
   // Δ is jagged (one point per token, spikes every few tokens), and at T = 512 its line and fill
   // were most of the replot: a 1.6 px polyline is stroked as one self-overlapping path, so draw it
-  // segment by segment (phFastPolylines; vector export keeps the polyline), fill without
-  // antialiasing (the line covers the fill's top edge) and keep the dashed mean at 1 px, which Qt
-  // draws with its fast cosmetic stroker.
+  // segment by segment (phFastPolylines; vector export keeps the polyline); the fill polygon with
+  // hundreds of spikes costs several ms to rasterise, so when tokens are ≤ 2 px wide it is drawn
+  // as one column per token (delta_fill_, updateDeltaFill), which looks the same at that width;
+  // the polygon fill skips antialiasing (the line covers its top edge); the dashed mean stays at
+  // 1 px, which Qt draws with its fast cosmetic stroker.
   plot_->setPlottingHint(QCP::phFastPolylines, true);
   delta_graph_->setPen(QPen(kDeltaColor, 1.6));
-  QColor fill = kDeltaColor;
-  fill.setAlpha(40);
   delta_graph_->setBrush(fill);
   delta_graph_->setAntialiasedFill(false);
   delta_mean_graph_->setPen(QPen(kMeanColor, 1.0, Qt::DashLine));

@@ -68,6 +68,7 @@ class SsmStateView : public ChartView {
   QCPColorMap* cMap() const { return c_map_; }
   QCPGraph* deltaGraph() const { return delta_graph_; }
   QCPGraph* deltaMeanGraph() const { return delta_mean_graph_; }
+  QCPBars* deltaFillBars() const { return delta_fill_; }  // Δ's fill when tokens are ≤ 2 px
   QCPBars* halfLifeBars() const { return hl_bars_; }
   QCPBars* halfLifeCappedBars() const { return hl_capped_bars_; }
   QCPBars* halfLifeHighlight() const { return hl_highlight_; }

@@ -6,6 +6,7 @@
 // All numbers come from core/analysis/ssm_analysis; this widget only draws them.
 #pragma once
 
+#include <QBrush>
 #include <QStringList>
 
 #include <memory>
@@ -67,6 +68,7 @@ class SsmStateView : public ChartView {
   QCPColorMap* cMap() const { return c_map_; }
   QCPGraph* deltaGraph() const { return delta_graph_; }
   QCPGraph* deltaMeanGraph() const { return delta_mean_graph_; }
+  QCPBars* deltaFillBars() const { return delta_fill_; }  // Δ's fill when tokens are ≤ 2 px
   QCPBars* halfLifeBars() const { return hl_bars_; }
   QCPBars* halfLifeCappedBars() const { return hl_capped_bars_; }
   QCPBars* halfLifeHighlight() const { return hl_highlight_; }
@@ -106,6 +108,7 @@ class SsmStateView : public ChartView {
   void onMouseMove(QMouseEvent* e);
   void advance();
   void updateTimeTicker();
+  void updateDeltaFill();  // polygon fill under Δ for few tokens, column bars for many
   void showStateTip(QMouseEvent* e, int token);
 
   std::shared_ptr<const ForwardTrace> trace_;
@@ -144,6 +147,8 @@ class SsmStateView : public ChartView {
   QCPColorScale *state_scale_ = nullptr, *bc_scale_ = nullptr;
   QCPColorMap *state_map_ = nullptr, *b_map_ = nullptr, *c_map_ = nullptr;
   QCPGraph *delta_graph_ = nullptr, *delta_mean_graph_ = nullptr;
+  QCPBars* delta_fill_ = nullptr;  // Δ's fill as one column per token when tokens are ≤ 2 px
+  QBrush delta_brush_;
   QCPBars *hl_bars_ = nullptr, *hl_capped_bars_ = nullptr, *hl_highlight_ = nullptr;
   QCPBars *prev_bars_ = nullptr, *decay_bars_ = nullptr, *write_bars_ = nullptr;
   QCPGraph* state_dots_ = nullptr;

@@ -141,6 +141,38 @@ TEST_F(SsmStateView_, SliderMovesTheCursorHidesLaterColumnsAndSplitsTheStep) {
   EXPECT_EQ(v.stepLine()->point1->key(), 30);
 }
 
+TEST_F(SsmStateView_, DeltaIsFilledByAPolygonForFewTokensAndByColumnsForMany) {
+  SsmStateView v;
+  v.resize(1000, 700);
+  // 64 tokens are ~9 px wide: the graph fills under its own line.
+  const auto few = trace_of("mamba1-tiny");
+  v.setTrace(few);
+  EXPECT_NE(v.deltaGraph()->brush().style(), Qt::NoBrush);
+  EXPECT_FALSE(v.deltaFillBars()->visible());
+  // 512 tokens in the same width are ~1 px: one column per token carries the same fill, each
+  // as tall as that token's Δ, and the line alone stays on the graph.
+  std::string text;
+  while (text.size() < 511) text += kSentence;
+  text.resize(511);
+  const auto many = trace_of("mamba1-tiny", text);
+  v.setTrace(many);
+  ASSERT_TRUE(v.deltaFillBars()->visible());
+  EXPECT_EQ(v.deltaGraph()->brush().style(), Qt::NoBrush);
+  const RecordedArray* d = many->find("blocks.0.ssm.delta");  // [T, E_in], unit 0
+  const int64_t E = d->shape[1];
+  const auto cols = bars(v.deltaFillBars());
+  ASSERT_EQ(static_cast<int64_t>(cols.size()), d->shape[0]);
+  for (size_t t = 0; t < cols.size(); ++t) {
+    EXPECT_EQ(cols[t].first, double(t));
+    EXPECT_EQ(cols[t].second, d->f32[t * size_t(E)]) << t;
+  }
+  EXPECT_EQ(v.deltaFillBars()->width(), 1.0);  // adjacent columns, no gaps
+  // Back to a short input: the polygon fill returns.
+  v.setTrace(few);
+  EXPECT_FALSE(v.deltaFillBars()->visible());
+  EXPECT_NE(v.deltaGraph()->brush().style(), Qt::NoBrush);
+}
+
 TEST_F(SsmStateView_, PlayAdvancesTimeAndStopsAtTheEnd) {
   const auto tr = trace_of("mamba1-tiny");
   SsmStateView v;

@@ -72,9 +72,13 @@ class RoutingView : public ChartView {
   bool eventFilter(QObject* watched, QEvent* e) override;
 
  private:
-  void rebuild();  // plot layout for the current trace
+  // The plot for the current trace: the chart structure (axis rects, legend, markers, items) is
+  // kept across traces with the same experts and top-k, and only rebuilt when they change, after
+  // a message, or when `structure` is set (font change).
+  void rebuild(bool structure = false);
   void buildMessage(const QString& text);
-  void buildCharts();
+  void buildCharts();         // the structure for num_experts and top_k of trace_
+  void fillCharts();          // what depends on the tokens and the MoE layers of trace_
   void showLayer(int layer);  // fills the per-layer charts
   void updateCursor();
   void updateTokenTicks();
@@ -98,7 +102,10 @@ class RoutingView : public ChartView {
   int cursor_ = -1;
   int hovered_ = -1;
 
-  // Plot pieces; owned by plot_ and rebuilt with it (null in message mode).
+  // Plot pieces; owned by plot_ and rebuilt with it (null in message mode), built for
+  // built_experts_ experts and built_top_k_ choices (-1 when not built).
+  int built_experts_ = -1;
+  int built_top_k_ = -1;
   QCPTextElement* title_ = nullptr;
   QCPTextElement* subtitle_ = nullptr;
   QCPAxisRect* heat_rect_ = nullptr;

@@ -233,6 +233,48 @@ TEST_F(RoutingViewTest, TokenCursorClearsWithMinusOne) {
   EXPECT_EQ(view_->tokenCursor(), -1);
 }
 
+// The chart structure is kept across traces of the same model, so everything that depends on the
+// tokens must follow the new trace: a longer input after the 62-byte one, then a message, then
+// the charts again.
+TEST_F(RoutingViewTest, ANewTraceOfAnotherLengthRefillsTheCharts) {
+  view_->selectLayer(5);
+  auto m = std::make_shared<const Model>(make_preset("jamba-tiny"));
+  RecordRequest r;
+  r.sites = {Site::RouterProbs, Site::TopkIdx, Site::TopkWeight};
+  const std::string text(150, 'a');
+  const auto longer = run_traced(m, ByteTokenizer::encode(text + "bc"), r);
+  view_->setTrace(longer);
+  view_->plot()->replot();
+  EXPECT_EQ(view_->currentLayer(), 5);  // kept: still an MoE layer
+  const int T = 152;
+  const RecordedArray* p = longer->find("blocks.5.moe.router_probs");
+  ASSERT_NE(p, nullptr);
+  QCPColorMapData* d = view_->heatMap()->data();
+  ASSERT_EQ(d->keySize(), T);
+  for (int e = 0; e < 4; ++e)
+    EXPECT_FLOAT_EQ(float(d->cell(T - 1, e)), p->f32[size_t(T - 1) * 4 + e]);
+  EXPECT_EQ(view_->heatRect()->axis(QCPAxis::atBottom)->range(), QCPRange(-0.5, T - 0.5));
+  EXPECT_EQ(view_->tokenEntropyBars()->dataCount(), T);
+  EXPECT_EQ(view_->rankMarkers(0)->dataCount(), T);
+  const auto summary = analysis::routing_summary(*longer);
+  QCPBars* layers = view_->layerEntropyBars();
+  ASSERT_EQ(layers->dataCount(), int(summary.size()));
+  for (int i = 0; i < int(summary.size()); ++i)
+    EXPECT_FLOAT_EQ(float(layers->data()->at(i)->value), summary[size_t(i)].mean_entropy_bits);
+  // The cursor is cleared by a new trace and works at the new length.
+  EXPECT_EQ(view_->tokenCursor(), -1);
+  view_->setTokenCursor(T - 1);
+  EXPECT_EQ(view_->cursorCells().size(), 2);
+  // Through a message and back.
+  auto llama = std::make_shared<const Model>(make_preset("llama-tiny"));
+  view_->setTrace(run_traced(llama, ByteTokenizer::encode("x"), r));
+  EXPECT_EQ(view_->heatMap(), nullptr);
+  view_->setTrace(jamba_trace());
+  ASSERT_NE(view_->heatMap(), nullptr);
+  EXPECT_EQ(view_->heatMap()->data()->keySize(), int(jamba_trace()->tokens.size()));
+  EXPECT_TRUE(view_->message().isEmpty());
+}
+
 TEST(RoutingViewMessage, ModelWithoutMoeShowsAMessage) {
   test::qt_app();
   RoutingView view;

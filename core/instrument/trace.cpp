@@ -25,6 +25,7 @@ std::shared_ptr<const ForwardTrace> run_traced(std::shared_ptr<const Model> mode
   ForwardStats stats;
   ForwardOptions options{&recorder, cancel, std::move(progress)};
   options.stats = &stats;
+  options.mamba_chunk = kMambaChunk;  // used when no Mamba site is recorded
   trace->logits = forward(model, tokens, state, options);
   trace->peak_bytes = stats.peak_bytes;
   trace->forward_ms =

@@ -84,10 +84,60 @@ void product(float* out, const float* in, const float* bias, int64_t T, int64_t 
   }
 }
 
+// out[T,O] = in[T,I] · Wt[I,O] (+ bias) for a short inner dimension (Mamba-1's dt_proj has
+// I = dt_rank, e.g. 16): a GEMM library spends more time packing such a product than computing it,
+// so each output row is built from I scaled rows of Wt, 16 columns at a time in registers. Every
+// element is the same sequence of multiply-adds whatever the tiling, so results do not depend on
+// the schedule.
+constexpr int64_t kSmallInner = 32;
+
+void small_inner_product(float* out, const float* in, const float* Wt, const float* bias, int64_t T,
+                         int64_t I, int64_t O) {
+  constexpr int64_t kLanes = 16;
+  auto rows = [&](int64_t t0, int64_t t1) {
+    for (int64_t t = t0; t < t1; ++t) {
+      const float* x = in + t * I;
+      float* y = out + t * O;
+      int64_t o = 0;
+      for (; o + kLanes <= O; o += kLanes) {
+        float acc[kLanes];
+        for (int64_t j = 0; j < kLanes; ++j) acc[j] = bias ? bias[o + j] : 0.0f;
+        for (int64_t i = 0; i < I; ++i) {
+          const float xi = x[i];
+          const float* w = Wt + i * O + o;
+          for (int64_t j = 0; j < kLanes; ++j) acc[j] += xi * w[j];
+        }
+        for (int64_t j = 0; j < kLanes; ++j) y[o + j] = acc[j];
+      }
+      for (; o < O; ++o) {
+        float acc = bias ? bias[o] : 0.0f;
+        for (int64_t i = 0; i < I; ++i) acc += x[i] * Wt[i * O + o];
+        y[o] = acc;
+      }
+    }
+  };
+  if (T * I * O < kParallelFlops || T < 2 * kRowGrain) {
+    rows(0, T);
+    return;
+  }
+  oneapi::tbb::parallel_for(
+      oneapi::tbb::blocked_range<int64_t>(0, T, kRowGrain),
+      [&](const oneapi::tbb::blocked_range<int64_t>& r) { rows(r.begin(), r.end()); },
+      oneapi::tbb::simple_partitioner());
+}
+
 }  // namespace
 
 void linear(float* out, const float* in, const float* W, const float* bias, int64_t T, int64_t I,
             int64_t O) {
+  if (I <= kSmallInner && O >= 64 && T >= 16) {
+    // Wᵀ once per call ([I,O], I·O floats: small next to the T·O output).
+    std::vector<float> Wt(static_cast<size_t>(I * O));
+    for (int64_t o = 0; o < O; ++o)
+      for (int64_t i = 0; i < I; ++i) Wt[i * O + o] = W[o * I + i];
+    small_inner_product(out, in, Wt.data(), bias, T, I, O);
+    return;
+  }
   const CMap Wm(W, O, I);  // [O,I] nn.Linear layout
   product(out, in, bias, T, I, O,
           [&](int64_t o0, int64_t o1) { return Wm.middleRows(o0, o1 - o0).transpose(); });

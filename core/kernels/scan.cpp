@@ -199,17 +199,30 @@ void mamba1_hidden_attention(float* alpha, const float* delta, const float* A, c
   for (int64_t t = 0; t < T; ++t) gamma[t] = acc += delta[t * E + c];
   const float* a = A + c * N;
 
+  // Within a block of rows the decays follow a recurrence: exp(A·(Γ_t − Γ_s)) =
+  // exp(A·(Γ_{t−1} − Γ_s)) · exp(A·Δ_t), so only a block's first row takes T·N exponentials and
+  // every further row N (the products drift by a few ulps over a block, far inside tolerance).
   auto rows = [&](int64_t t0, int64_t t1) {
-    std::vector<float> w(static_cast<size_t>(T * N));  // [s,N] exp(A·(Γ_t − Γ_s)) of one row
+    std::vector<float> w(static_cast<size_t>(T * N));  // [s,N] exp(A·(Γ_t − Γ_s)) of row t
+    std::vector<float> step(static_cast<size_t>(N));   // [N] exp(A·Δ_t)
     std::vector<float> term(static_cast<size_t>(N));   // [N]
     for (int64_t t = t0; t < t1; ++t) {
+      if (t == t0) {
+        for (int64_t s = 0; s <= t; ++s) {
+          const float span = static_cast<float>(gamma[t] - gamma[s]);  // Σ_{k=s+1..t} Δ_k ≥ 0
+          for (int64_t n = 0; n < N; ++n) w[s * N + n] = a[n] * span;
+        }
+        vexp(w.data(), w.data(), (t + 1) * N);
+      } else {
+        const float dt = delta[t * E + c];
+        for (int64_t n = 0; n < N; ++n) step[n] = a[n] * dt;
+        vexp(step.data(), step.data(), N);
+        for (int64_t s = 0; s < t; ++s)
+          for (int64_t n = 0; n < N; ++n) w[s * N + n] *= step[n];
+        for (int64_t n = 0; n < N; ++n) w[t * N + n] = 1.0f;
+      }
       const float* Ct = C + t * N;
       float* row = alpha + t * T;
-      for (int64_t s = 0; s <= t; ++s) {
-        const float span = static_cast<float>(gamma[t] - gamma[s]);  // Σ_{k=s+1..t} Δ_k ≥ 0
-        for (int64_t n = 0; n < N; ++n) w[s * N + n] = a[n] * span;
-      }
-      vexp(w.data(), w.data(), (t + 1) * N);
       for (int64_t s = 0; s <= t; ++s) {
         const float* Bs = B + s * N;
         for (int64_t n = 0; n < N; ++n) term[n] = w[s * N + n] * (Ct[n] * Bs[n]);
@@ -218,13 +231,19 @@ void mamba1_hidden_attention(float* alpha, const float* delta, const float* A, c
       std::fill(row + t + 1, row + T, 0.0f);
     }
   };
+  // Fixed row blocks: where a block starts decides the rounding, so the blocks must not depend
+  // on how TBB splits the work.
+  constexpr int64_t kRows = 32;
   if (T * T * N < (int64_t{1} << 16)) {
-    rows(0, T);
+    for (int64_t t0 = 0; t0 < T; t0 += kRows) rows(t0, std::min(T, t0 + kRows));
     return;
   }
   oneapi::tbb::parallel_for(
-      oneapi::tbb::blocked_range<int64_t>(0, T, 16),
-      [&](const oneapi::tbb::blocked_range<int64_t>& r) { rows(r.begin(), r.end()); });
+      oneapi::tbb::blocked_range<int64_t>(0, (T + kRows - 1) / kRows, 1),
+      [&](const oneapi::tbb::blocked_range<int64_t>& r) {
+        for (int64_t b = r.begin(); b < r.end(); ++b) rows(b * kRows, std::min(T, (b + 1) * kRows));
+      },
+      oneapi::tbb::simple_partitioner());
 }
 
 }  // namespace seqlens::kern

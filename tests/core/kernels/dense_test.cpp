@@ -21,9 +21,11 @@ struct Shape {
 };
 // Odd sizes, a single row (decode), and sizes large enough for the parallel column split
 // ({3,300,1030}, {70,96,257}), the parallel row split of narrow outputs ({300,100,80}) and the
-// row × column tiles of long inputs ({600,70,300}).
+// row × column tiles of long inputs ({600,70,300}), and short inner dimensions such as Mamba's
+// dt_proj (I = dt_rank: {300,16,100}, {17,8,64}, {200,32,1030}, odd O for the column remainder).
 const Shape kShapes[] = {{1, 1, 1},      {7, 13, 5},    {1, 64, 300},   {33, 65, 129},
-                         {3, 300, 1030}, {70, 96, 257}, {300, 100, 80}, {600, 70, 300}};
+                         {3, 300, 1030}, {70, 96, 257}, {300, 100, 80}, {600, 70, 300},
+                         {300, 16, 100}, {17, 8, 64},   {200, 32, 1030}};
 
 TEST(Linear, MatchesReference) {
   for (unsigned seed : {1u, 2u, 3u})
@@ -43,7 +45,8 @@ TEST(Linear, MatchesReference) {
 
 TEST(Linear, RepeatedCallsAreBitwiseIdentical) {
   // The column/row/tile splits are fixed, so thread scheduling cannot change any rounding.
-  for (const Shape& s : {Shape{64, 200, 700}, Shape{500, 90, 40}, Shape{700, 64, 300}}) {
+  for (const Shape& s :
+       {Shape{64, 200, 700}, Shape{500, 90, 40}, Shape{700, 64, 300}, Shape{600, 16, 330}}) {
     std::mt19937 rng(7);
     const Floats x = uniform(rng, s.T * s.I), W = uniform(rng, s.O * s.I), b = uniform(rng, s.O);
     Floats first(s.T * s.O), again(s.T * s.O);

@@ -1,5 +1,6 @@
 // Mamba-1 hidden attention α of one channel (models.md A.6).
 #include <cmath>
+#include <tuple>
 
 #include <gtest/gtest.h>
 
@@ -37,24 +38,28 @@ TEST(Mamba1HiddenAttention, DiagonalIsDeltaTimesCBAndUpperTriangleIsZero) {
 }
 
 // Matches α written straight from its definition, with a double product of Ā factors.
+// T = 23 fits one row block; T = 100 with N = 16 spans several blocks (each restarts its decay
+// recurrence from exponentials) and runs them in parallel.
 TEST(Mamba1HiddenAttention, MatchesDefinition) {
-  std::mt19937 rng(2);
-  const ScanInputs in(rng, 23, 4, 6);
-  for (int64_t c = 0; c < in.E; ++c) {
-    const Floats a = alpha_of(in, c);
-    Floats want(in.T * in.T, 0.0f);
-    for (int64_t t = 0; t < in.T; ++t)
-      for (int64_t s = 0; s <= t; ++s) {
-        double acc = 0.0;
-        for (int64_t n = 0; n < in.N; ++n) {
-          double decay = 1.0;
-          for (int64_t k = s + 1; k <= t; ++k)
-            decay *= std::exp(double(in.A[c * in.N + n]) * in.delta[k * in.E + c]);
-          acc += double(in.C[t * in.N + n]) * decay * in.delta[s * in.E + c] * in.B[s * in.N + n];
+  for (const auto& [T, E, N] : {std::tuple{23, 4, 6}, std::tuple{100, 2, 16}}) {
+    std::mt19937 rng(2);
+    const ScanInputs in(rng, T, E, N);
+    for (int64_t c = 0; c < in.E; ++c) {
+      const Floats a = alpha_of(in, c);
+      Floats want(in.T * in.T, 0.0f);
+      for (int64_t t = 0; t < in.T; ++t)
+        for (int64_t s = 0; s <= t; ++s) {
+          double acc = 0.0;
+          for (int64_t n = 0; n < in.N; ++n) {
+            double decay = 1.0;
+            for (int64_t k = s + 1; k <= t; ++k)
+              decay *= std::exp(double(in.A[c * in.N + n]) * in.delta[k * in.E + c]);
+            acc += double(in.C[t * in.N + n]) * decay * in.delta[s * in.E + c] * in.B[s * in.N + n];
+          }
+          want[t * in.T + s] = static_cast<float>(acc);
         }
-        want[t * in.T + s] = static_cast<float>(acc);
-      }
-    EXPECT_TRUE(all_close(a, want, 1e-5)) << "channel " << c;
+      EXPECT_TRUE(all_close(a, want, 1e-5)) << "T " << T << " channel " << c;
+    }
   }
 }
 

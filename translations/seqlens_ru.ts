@@ -5,7 +5,7 @@
     <name>ImageExport</name>
     <message>
         <location filename="../widgets/export.cpp" line="31" />
-        <location filename="../widgets/export.cpp" line="38" />
+        <location filename="../widgets/export.cpp" line="39" />
         <source>Cannot write %1: %2</source>
         <translation>Не удаётся записать %1: %2</translation>
     </message>
@@ -15,22 +15,22 @@
         <translation>Не удаётся записать %1: отрисовка не удалась</translation>
     </message>
     <message>
-        <location filename="../widgets/export.cpp" line="85" />
+        <location filename="../widgets/export.cpp" line="87" />
         <source>Unknown image format '%1' (use png, svg or pdf)</source>
         <translation>Неизвестный формат изображения «%1» (используйте png, svg или pdf)</translation>
     </message>
     <message>
-        <location filename="../widgets/export.cpp" line="91" />
+        <location filename="../widgets/export.cpp" line="93" />
         <source>No image format given (use png, svg or pdf)</source>
         <translation>Формат изображения не указан (используйте png, svg или pdf)</translation>
     </message>
     <message>
-        <location filename="../widgets/export.cpp" line="102" />
+        <location filename="../widgets/export.cpp" line="104" />
         <source>Cannot write %1: size %2×%3 at %4 DPI is out of range</source>
         <translation>Не удаётся записать %1: размер %2×%3 при %4 DPI вне допустимого диапазона</translation>
     </message>
     <message>
-        <location filename="../widgets/export.cpp" line="129" />
+        <location filename="../widgets/export.cpp" line="131" />
         <source>Cannot create folder %1</source>
         <translation>Не удаётся создать папку %1</translation>
     </message>
@@ -38,12 +38,12 @@
 <context>
     <name>main</name>
     <message>
-        <location filename="../app/gui/main.cpp" line="48" />
+        <location filename="../app/gui/main.cpp" line="49" />
         <source>See how Transformers, Mamba and hybrid models work, and what they cost.</source>
         <translation>Смотрите, как работают трансформеры, Mamba и гибридные модели и чего они стоят.</translation>
     </message>
     <message>
-        <location filename="../app/gui/main.cpp" line="52" />
+        <location filename="../app/gui/main.cpp" line="53" />
         <source>Preset or model directory.</source>
         <translation>Встроенная модель или каталог модели.</translation>
     </message>
@@ -59,59 +59,69 @@
     </message>
     <message>
         <location filename="../app/gui/main.cpp" line="58" />
+        <source>Colours: system, light or dark.</source>
+        <translation>Цвета: system (системные), light (светлые) или dark (тёмные).</translation>
+    </message>
+    <message>
+        <location filename="../app/gui/main.cpp" line="60" />
         <source>Save the main window to FILE and exit.</source>
         <translation>Сохранить главное окно в ФАЙЛ и выйти.</translation>
     </message>
     <message>
-        <location filename="../app/gui/main.cpp" line="61" />
+        <location filename="../app/gui/main.cpp" line="63" />
         <source>Tab to show first (0-based index).</source>
         <translation>Вкладка, открываемая первой (номер с 0).</translation>
     </message>
     <message>
-        <location filename="../app/gui/main.cpp" line="64" />
+        <location filename="../app/gui/main.cpp" line="66" />
         <source>Render every view into DIR without a window and exit.</source>
         <translation>Отрисовать все представления в папку DIR без окна и выйти.</translation>
     </message>
     <message>
-        <location filename="../app/gui/main.cpp" line="67" />
+        <location filename="../app/gui/main.cpp" line="69" />
         <source>Image formats for --export-all.</source>
         <translation>Форматы изображений для --export-all.</translation>
     </message>
     <message>
-        <location filename="../app/gui/main.cpp" line="69" />
+        <location filename="../app/gui/main.cpp" line="71" />
         <source>Chart size WxH.</source>
         <translation>Размер графика ШxВ.</translation>
     </message>
     <message>
-        <location filename="../app/gui/main.cpp" line="71" />
+        <location filename="../app/gui/main.cpp" line="73" />
         <source>PNG resolution.</source>
         <translation>Разрешение PNG.</translation>
     </message>
     <message>
-        <location filename="../app/gui/main.cpp" line="75" />
+        <location filename="../app/gui/main.cpp" line="76" />
         <source>Longest input of the scaling chart for --export-all.</source>
         <translation>Наибольшая длина входа для графика масштабирования в --export-all.</translation>
+    </message>
+    <message>
+        <location filename="../app/gui/main.cpp" line="80" />
+        <source>Benchmark: N edits at 512 tokens, edit to repaint, then exit.</source>
+        <translation>Замер: N правок при 512 токенах, от правки до перерисовки, затем выход.</translation>
     </message>
 </context>
 <context>
     <name>seqlens::app::CompareView</name>
     <message>
-        <location filename="../app/gui/compare_view.cpp" line="39" />
+        <location filename="../app/gui/compare_view.cpp" line="44" />
         <source>Transformer (llama-tiny): attention</source>
         <translation>Трансформер (llama-tiny): внимание</translation>
     </message>
     <message>
-        <location filename="../app/gui/compare_view.cpp" line="40" />
+        <location filename="../app/gui/compare_view.cpp" line="41" />
         <source>Mamba (mamba1-tiny): SSM state</source>
         <translation>Mamba (mamba1-tiny): состояние SSM</translation>
     </message>
     <message>
-        <location filename="../app/gui/compare_view.cpp" line="41" />
+        <location filename="../app/gui/compare_view.cpp" line="42" />
         <source>Hybrid (jamba-tiny): expert routing</source>
         <translation>Гибрид (jamba-tiny): маршрутизация экспертов</translation>
     </message>
     <message>
-        <location filename="../app/gui/compare_view.cpp" line="44" />
+        <location filename="../app/gui/compare_view.cpp" line="50" />
         <source>Hover a token in any panel: every panel shows the same token.</source>
         <translation>Наведите на токен в любой панели — все панели покажут тот же токен.</translation>
     </message>
@@ -120,7 +130,7 @@
     <name>seqlens::app::ExportDialog</name>
     <message>
         <location filename="../app/gui/export_dialog.cpp" line="18" />
-        <location filename="../app/gui/export_dialog.cpp" line="55" />
+        <location filename="../app/gui/export_dialog.cpp" line="56" />
         <source>Export chart</source>
         <translation>Экспорт графика</translation>
     </message>
@@ -155,7 +165,7 @@
         <translation>Разрешение (DPI, PNG)</translation>
     </message>
     <message>
-        <location filename="../app/gui/export_dialog.cpp" line="56" />
+        <location filename="../app/gui/export_dialog.cpp" line="57" />
         <source>%1 files (*.%2)</source>
         <translation>Файлы %1 (*.%2)</translation>
     </message>
@@ -206,259 +216,279 @@
 <context>
     <name>seqlens::app::MainWindow</name>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="54" />
+        <location filename="../app/gui/main_window.cpp" line="56" />
         <source>SeqLens</source>
         <translation>SeqLens</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="59" />
+        <location filename="../app/gui/main_window.cpp" line="61" />
         <source>Model</source>
         <translation>Модель</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="46" />
+        <location filename="../app/gui/main_window.cpp" line="48" />
         <source>%1 GiB</source>
         <translation>%1 ГиБ</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="47" />
+        <location filename="../app/gui/main_window.cpp" line="49" />
         <source>%1 MiB</source>
         <translation>%1 МиБ</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="48" />
+        <location filename="../app/gui/main_window.cpp" line="50" />
         <source>%1 KiB</source>
         <translation>%1 КиБ</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="64" />
+        <location filename="../app/gui/main_window.cpp" line="66" />
         <source>Input</source>
         <translation>Вход</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="71" />
+        <location filename="../app/gui/main_window.cpp" line="73" />
         <source>Layers</source>
         <translation>Слои</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="86" />
+        <location filename="../app/gui/main_window.cpp" line="88" />
         <source>Attention</source>
         <translation>Внимание</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="88" />
+        <location filename="../app/gui/main_window.cpp" line="90" />
         <source>SSM state</source>
         <translation>Состояние SSM</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="90" />
+        <location filename="../app/gui/main_window.cpp" line="92" />
         <source>Routing</source>
         <translation>Маршрутизация</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="92" />
+        <location filename="../app/gui/main_window.cpp" line="94" />
         <source>Scaling</source>
         <translation>Масштабирование</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="94" />
+        <location filename="../app/gui/main_window.cpp" line="96" />
         <source>Projection</source>
         <translation>Прогноз</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="96" />
+        <location filename="../app/gui/main_window.cpp" line="98" />
         <source>Compare</source>
         <translation>Сравнение</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="109" />
+        <location filename="../app/gui/main_window.cpp" line="111" />
         <source>Cancel</source>
         <translation>Отмена</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="175" />
+        <location filename="../app/gui/main_window.cpp" line="181" />
         <source>&amp;File</source>
         <translation>&amp;Файл</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="176" />
+        <location filename="../app/gui/main_window.cpp" line="182" />
         <source>&amp;Open Model…</source>
         <translation>&amp;Открыть модель…</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="179" />
+        <location filename="../app/gui/main_window.cpp" line="185" />
         <source>&amp;Export View…</source>
         <translation>&amp;Экспорт представления…</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="181" />
+        <location filename="../app/gui/main_window.cpp" line="186" />
         <source>Ctrl+E</source>
         <translation>Ctrl+E</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="182" />
+        <location filename="../app/gui/main_window.cpp" line="187" />
         <source>Export &amp;All Views…</source>
         <translation>Экспорт &amp;всех представлений…</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="183" />
+        <location filename="../app/gui/main_window.cpp" line="188" />
         <source>Ctrl+Shift+E</source>
         <translation>Ctrl+Shift+E</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="184" />
+        <location filename="../app/gui/main_window.cpp" line="189" />
         <source>Export &amp;Trace (.npz + .json)…</source>
         <translation>Экспорт &amp;трассы (.npz + .json)…</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="185" />
+        <location filename="../app/gui/main_window.cpp" line="190" />
         <source>Export &amp;Scaling Results (CSV/JSON)…</source>
         <translation>Экспорт результатов &amp;масштабирования (CSV/JSON)…</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="186" />
+        <location filename="../app/gui/main_window.cpp" line="191" />
         <source>Export Timing &amp;Profile (Perfetto JSON)…</source>
         <translation>Экспорт &amp;профиля времени (Perfetto JSON)…</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="189" />
+        <location filename="../app/gui/main_window.cpp" line="193" />
         <source>&amp;Quit</source>
         <translation>&amp;Выход</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="192" />
+        <location filename="../app/gui/main_window.cpp" line="196" />
         <source>&amp;View</source>
         <translation>&amp;Вид</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="193" />
+        <location filename="../app/gui/main_window.cpp" line="197" />
         <source>&amp;Language</source>
         <translation>&amp;Язык</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="206" />
+        <location filename="../app/gui/main_window.cpp" line="209" />
+        <source>&amp;Theme</source>
+        <translation>&amp;Тема</translation>
+    </message>
+    <message>
+        <location filename="../app/gui/main_window.cpp" line="213" />
+        <source>System</source>
+        <translation>Системная</translation>
+    </message>
+    <message>
+        <location filename="../app/gui/main_window.cpp" line="214" />
+        <source>Light</source>
+        <translation>Светлая</translation>
+    </message>
+    <message>
+        <location filename="../app/gui/main_window.cpp" line="215" />
+        <source>Dark</source>
+        <translation>Тёмная</translation>
+    </message>
+    <message>
+        <location filename="../app/gui/main_window.cpp" line="222" />
         <source>&amp;Presenter Mode</source>
         <translation>Режим &amp;презентации</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="214" />
+        <location filename="../app/gui/main_window.cpp" line="230" />
         <source>&amp;Help</source>
         <translation>&amp;Справка</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="215" />
+        <location filename="../app/gui/main_window.cpp" line="231" />
         <source>&amp;About SeqLens</source>
         <translation>&amp;О программе SeqLens</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="217" />
+        <location filename="../app/gui/main_window.cpp" line="233" />
         <source>About SeqLens</source>
         <translation>О программе SeqLens</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="218" />
+        <location filename="../app/gui/main_window.cpp" line="234" />
         <source>&lt;b&gt;SeqLens&lt;/b&gt;&lt;p&gt;See how Transformers, Mamba and hybrid models work and what they cost: attention maps, the SSM state, expert routing and scaling, live.&lt;/p&gt;</source>
         <translation>&lt;b&gt;SeqLens&lt;/b&gt;&lt;p&gt;Как работают трансформеры, Mamba и гибридные модели и чего они стоят: карты внимания, состояние SSM, маршрутизация экспертов и масштабирование — вживую.&lt;/p&gt;</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="246" />
+        <location filename="../app/gui/main_window.cpp" line="262" />
         <source>Export “%1”…</source>
         <translation>Экспорт «%1»…</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="247" />
+        <location filename="../app/gui/main_window.cpp" line="263" />
         <source>Export All Views…</source>
         <translation>Экспорт всех представлений…</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="275" />
+        <location filename="../app/gui/main_window.cpp" line="304" />
         <source>SeqLens — %1</source>
         <translation>SeqLens — %1</translation>
     </message>
     <message numerus="yes">
-        <location filename="../app/gui/main_window.cpp" line="282" />
+        <location filename="../app/gui/main_window.cpp" line="319" />
         <source>%n token(s) · forward %1 ms · peak %2 · cache and state %3</source>
         <translation><numerusform>%n токен · прямой проход %1 мс · пик %2 · кэш и состояние %3</numerusform><numerusform>%n токена · прямой проход %1 мс · пик %2 · кэш и состояние %3</numerusform><numerusform>%n токенов · прямой проход %1 мс · пик %2 · кэш и состояние %3</numerusform></translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="332" />
+        <location filename="../app/gui/main_window.cpp" line="376" />
         <source>Scaling stopped: %1</source>
         <translation>Масштабирование остановлено: %1</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="342" />
-        <location filename="../app/gui/main_window.cpp" line="358" />
-        <location filename="../app/gui/main_window.cpp" line="377" />
-        <location filename="../app/gui/main_window.cpp" line="397" />
-        <location filename="../app/gui/main_window.cpp" line="427" />
+        <location filename="../app/gui/main_window.cpp" line="386" />
+        <location filename="../app/gui/main_window.cpp" line="404" />
+        <location filename="../app/gui/main_window.cpp" line="439" />
+        <location filename="../app/gui/main_window.cpp" line="458" />
+        <location filename="../app/gui/main_window.cpp" line="488" />
         <source>Export failed</source>
         <translation>Экспорт не удался</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="344" />
-        <location filename="../app/gui/main_window.cpp" line="395" />
-        <location filename="../app/gui/main_window.cpp" line="426" />
+        <location filename="../app/gui/main_window.cpp" line="388" />
+        <location filename="../app/gui/main_window.cpp" line="456" />
+        <location filename="../app/gui/main_window.cpp" line="487" />
         <source>Wrote %1</source>
         <translation>Записан %1</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="350" />
+        <location filename="../app/gui/main_window.cpp" line="394" />
         <source>Export all views to folder</source>
         <translation>Экспорт всех представлений в папку</translation>
     </message>
     <message numerus="yes">
-        <location filename="../app/gui/main_window.cpp" line="359" />
+        <location filename="../app/gui/main_window.cpp" line="405" />
         <source>Wrote %n file(s) to %1</source>
         <translation><numerusform>Записан %n файл в %1</numerusform><numerusform>Записано %n файла в %1</numerusform><numerusform>Записано %n файлов в %1</numerusform></translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="365" />
+        <location filename="../app/gui/main_window.cpp" line="412" />
         <source>Export trace</source>
         <translation>Экспорт трассы</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="366" />
+        <location filename="../app/gui/main_window.cpp" line="412" />
         <source>NumPy archive (*.npz)</source>
         <translation>Архив NumPy (*.npz)</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="375" />
+        <location filename="../app/gui/main_window.cpp" line="438" />
         <source>Wrote %1 and its .json sidecar</source>
         <translation>Записаны %1 и его описание .json</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="383" />
-        <location filename="../app/gui/main_window.cpp" line="389" />
+        <location filename="../app/gui/main_window.cpp" line="444" />
+        <location filename="../app/gui/main_window.cpp" line="449" />
         <source>Export scaling results</source>
         <translation>Экспорт результатов масштабирования</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="384" />
+        <location filename="../app/gui/main_window.cpp" line="445" />
         <source>Measure first: Scaling tab ▸ Measure.</source>
         <translation>Сначала выполните измерение: вкладка «Масштабирование» ▸ «Измерить».</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="390" />
+        <location filename="../app/gui/main_window.cpp" line="451" />
         <source>CSV (*.csv);;JSON (*.json)</source>
         <translation>CSV (*.csv);;JSON (*.json)</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="405" />
+        <location filename="../app/gui/main_window.cpp" line="466" />
         <source>Export timing profile</source>
         <translation>Экспорт профиля времени</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="406" />
+        <location filename="../app/gui/main_window.cpp" line="467" />
         <source>Trace events for Perfetto / chrome://tracing (*.json)</source>
         <translation>События трассировки для Perfetto / chrome://tracing (*.json)</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="140" />
+        <location filename="../app/gui/main_window.cpp" line="141" />
         <source>Error: %1</source>
         <translation>Ошибка: %1</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="264" />
+        <location filename="../app/gui/main_window.cpp" line="293" />
         <source>Open Hugging Face model directory</source>
         <translation>Открыть каталог модели Hugging Face</translation>
     </message>
@@ -589,7 +619,7 @@
 <context>
     <name>seqlens::app::Session</name>
     <message>
-        <location filename="../app/gui/session.cpp" line="77" />
+        <location filename="../app/gui/session.cpp" line="82" />
         <source>custom %1</source>
         <translation>своя %1</translation>
     </message>
@@ -1085,174 +1115,174 @@ Choose a channel above to record it.</source>
 <context>
     <name>seqlens::widgets::RoutingView</name>
     <message>
-        <location filename="../widgets/routing_view.cpp" line="64" />
+        <location filename="../widgets/routing_view.cpp" line="138" />
         <source>MoE layer:</source>
         <translation>Слой MoE:</translation>
     </message>
     <message>
-        <location filename="../widgets/routing_view.cpp" line="77" />
+        <location filename="../widgets/routing_view.cpp" line="151" />
         <source>The Mixture-of-Experts layer whose routing is shown</source>
         <translation>Слой смеси экспертов (MoE), маршрутизация которого показана</translation>
     </message>
     <message>
-        <location filename="../widgets/routing_view.cpp" line="117" />
-        <location filename="../widgets/routing_view.cpp" line="538" />
+        <location filename="../widgets/routing_view.cpp" line="191" />
+        <location filename="../widgets/routing_view.cpp" line="624" />
         <source>Layer %1</source>
         <translation>Слой %1</translation>
     </message>
     <message>
-        <location filename="../widgets/routing_view.cpp" line="122" />
+        <location filename="../widgets/routing_view.cpp" line="196" />
         <source>No trace yet: run the model on some text.</source>
         <translation>Трассировки пока нет: запустите модель на каком-нибудь тексте.</translation>
     </message>
     <message>
-        <location filename="../widgets/routing_view.cpp" line="124" />
+        <location filename="../widgets/routing_view.cpp" line="198" />
         <source>This model has no Mixture-of-Experts layers, so no token is routed.</source>
         <translation>В этой модели нет слоёв смеси экспертов (MoE), поэтому токены никуда не маршрутизируются.</translation>
     </message>
     <message>
-        <location filename="../widgets/routing_view.cpp" line="125" />
+        <location filename="../widgets/routing_view.cpp" line="199" />
         <source>Load a Jamba model to see expert routing.</source>
         <translation>Загрузите модель Jamba, чтобы увидеть маршрутизацию по экспертам.</translation>
     </message>
     <message>
-        <location filename="../widgets/routing_view.cpp" line="127" />
+        <location filename="../widgets/routing_view.cpp" line="201" />
         <source>Routing was not recorded for this trace.</source>
         <translation>В этой трассировке маршрутизация не записана.</translation>
     </message>
     <message>
-        <location filename="../widgets/routing_view.cpp" line="128" />
+        <location filename="../widgets/routing_view.cpp" line="202" />
         <source>Record the router probabilities and top-k choices to see it.</source>
         <translation>Запишите вероятности маршрутизатора и выбор top-k, чтобы её увидеть.</translation>
     </message>
     <message>
-        <location filename="../widgets/routing_view.cpp" line="241" />
+        <location filename="../widgets/routing_view.cpp" line="319" />
         <source>E%1</source>
         <translation>E%1</translation>
     </message>
     <message>
-        <location filename="../widgets/routing_view.cpp" line="254" />
-        <location filename="../widgets/routing_view.cpp" line="301" />
+        <location filename="../widgets/routing_view.cpp" line="329" />
+        <location filename="../widgets/routing_view.cpp" line="375" />
         <source>token</source>
         <translation>токен</translation>
     </message>
     <message>
-        <location filename="../widgets/routing_view.cpp" line="259" />
+        <location filename="../widgets/routing_view.cpp" line="334" />
         <source>expert</source>
         <translation>эксперт</translation>
     </message>
     <message>
-        <location filename="../widgets/routing_view.cpp" line="262" />
+        <location filename="../widgets/routing_view.cpp" line="337" />
         <source>router probability</source>
         <translation>вероятность маршрутизатора</translation>
     </message>
     <message>
-        <location filename="../widgets/routing_view.cpp" line="269" />
+        <location filename="../widgets/routing_view.cpp" line="344" />
         <source>top-%1 choice</source>
         <translation>выбор top-%1</translation>
     </message>
     <message>
-        <location filename="../widgets/routing_view.cpp" line="281" />
+        <location filename="../widgets/routing_view.cpp" line="356" />
         <source>experts chosen at the token cursor</source>
         <translation>эксперты, выбранные для токена под курсором</translation>
     </message>
     <message>
-        <location filename="../widgets/routing_view.cpp" line="286" />
+        <location filename="../widgets/routing_view.cpp" line="361" />
         <source>load (share of top-k picks)</source>
         <translation>нагрузка (доля выборов top-k)</translation>
     </message>
     <message>
-        <location filename="../widgets/routing_view.cpp" line="304" />
+        <location filename="../widgets/routing_view.cpp" line="378" />
         <source>entropy (bits)</source>
         <translation>энтропия (бит)</translation>
     </message>
     <message>
-        <location filename="../widgets/routing_view.cpp" line="316" />
+        <location filename="../widgets/routing_view.cpp" line="390" />
         <source>maximum log₂ %1 = %2 bits</source>
         <translation>максимум log₂ %1 = %2 бит</translation>
     </message>
     <message>
-        <location filename="../widgets/routing_view.cpp" line="329" />
+        <location filename="../widgets/routing_view.cpp" line="439" />
         <source>L%1</source>
         <translation>С%1</translation>
     </message>
     <message>
-        <location filename="../widgets/routing_view.cpp" line="337" />
+        <location filename="../widgets/routing_view.cpp" line="401" />
         <source>MoE layer</source>
         <translation>слой MoE</translation>
     </message>
     <message>
-        <location filename="../widgets/routing_view.cpp" line="339" />
+        <location filename="../widgets/routing_view.cpp" line="403" />
         <source>mean entropy (bits)</source>
         <translation>средняя энтропия (бит)</translation>
     </message>
     <message>
-        <location filename="../widgets/routing_view.cpp" line="406" />
+        <location filename="../widgets/routing_view.cpp" line="492" />
         <source>ideal 1/%1</source>
         <translation>идеал 1/%1</translation>
     </message>
     <message>
-        <location filename="../widgets/routing_view.cpp" line="424" />
+        <location filename="../widgets/routing_view.cpp" line="510" />
         <source>Expert routing, layer %1: %2 experts, top-%3</source>
         <translation>Маршрутизация по экспертам, слой %1: экспертов %2, top-%3</translation>
     </message>
     <message>
-        <location filename="../widgets/routing_view.cpp" line="426" />
+        <location filename="../widgets/routing_view.cpp" line="512" />
         <source>Mean routing entropy %1 bits (%2% of the maximum %3); busiest expert E%4 takes %5% of the picks (%6× the even share)</source>
         <translation>Средняя энтропия маршрутизации %1 бит (%2% от максимума %3); самый загруженный эксперт E%4 получает %5% выборов (%6× от равной доли)</translation>
     </message>
     <message>
-        <location filename="../widgets/routing_view.cpp" line="512" />
+        <location filename="../widgets/routing_view.cpp" line="598" />
         <source>Token %1 “%2”, expert E%3</source>
         <translation>Токен %1 «%2», эксперт E%3</translation>
     </message>
     <message>
-        <location filename="../widgets/routing_view.cpp" line="513" />
+        <location filename="../widgets/routing_view.cpp" line="599" />
         <source>probability %1</source>
         <translation>вероятность %1</translation>
     </message>
     <message>
-        <location filename="../widgets/routing_view.cpp" line="514" />
+        <location filename="../widgets/routing_view.cpp" line="600" />
         <source>chosen: top-%1, weight %2</source>
         <translation>выбран: top-%1, вес %2</translation>
     </message>
     <message>
-        <location filename="../widgets/routing_view.cpp" line="517" />
+        <location filename="../widgets/routing_view.cpp" line="603" />
         <source>not chosen</source>
         <translation>не выбран</translation>
     </message>
     <message>
-        <location filename="../widgets/routing_view.cpp" line="522" />
+        <location filename="../widgets/routing_view.cpp" line="608" />
         <source>Token %1 “%2”</source>
         <translation>Токен %1 «%2»</translation>
     </message>
     <message>
-        <location filename="../widgets/routing_view.cpp" line="523" />
+        <location filename="../widgets/routing_view.cpp" line="609" />
         <source>routing entropy %1 bits (%2% of the maximum)</source>
         <translation>энтропия маршрутизации %1 бит (%2% от максимума)</translation>
     </message>
     <message>
-        <location filename="../widgets/routing_view.cpp" line="529" />
+        <location filename="../widgets/routing_view.cpp" line="615" />
         <source>Expert E%1</source>
         <translation>Эксперт E%1</translation>
     </message>
     <message>
-        <location filename="../widgets/routing_view.cpp" line="530" />
+        <location filename="../widgets/routing_view.cpp" line="616" />
         <source>load %1% of the top-k picks (ideal %2%)</source>
         <translation>нагрузка %1% выборов top-k (идеал %2%)</translation>
     </message>
     <message>
-        <location filename="../widgets/routing_view.cpp" line="533" />
+        <location filename="../widgets/routing_view.cpp" line="619" />
         <source>mean probability %1</source>
         <translation>средняя вероятность %1</translation>
     </message>
     <message>
-        <location filename="../widgets/routing_view.cpp" line="539" />
+        <location filename="../widgets/routing_view.cpp" line="625" />
         <source>mean routing entropy %1 bits</source>
         <translation>средняя энтропия маршрутизации %1 бит</translation>
     </message>
     <message>
-        <location filename="../widgets/routing_view.cpp" line="540" />
+        <location filename="../widgets/routing_view.cpp" line="626" />
         <source>load imbalance %1× (max load / ideal)</source>
         <translation>дисбаланс нагрузки %1× (макс. нагрузка / идеал)</translation>
     </message>
@@ -1403,328 +1433,328 @@ Choose a channel above to record it.</source>
 <context>
     <name>seqlens::widgets::SsmStateView</name>
     <message>
-        <location filename="../widgets/ssm_state_view.cpp" line="153" />
+        <location filename="../widgets/ssm_state_view.cpp" line="116" />
         <source>SSM state</source>
         <translation>Состояние SSM</translation>
     </message>
     <message>
-        <location filename="../widgets/ssm_state_view.cpp" line="430" />
+        <location filename="../widgets/ssm_state_view.cpp" line="180" />
         <source>Pause</source>
         <translation>Пауза</translation>
     </message>
     <message>
-        <location filename="../widgets/ssm_state_view.cpp" line="430" />
+        <location filename="../widgets/ssm_state_view.cpp" line="180" />
         <source>Play</source>
         <translation>Пуск</translation>
     </message>
     <message>
-        <location filename="../widgets/ssm_state_view.cpp" line="432" />
+        <location filename="../widgets/ssm_state_view.cpp" line="182" />
         <source>Step through the tokens and watch the state being written and decaying</source>
         <translation>Пройти по токенам и посмотреть, как состояние записывается и затухает</translation>
     </message>
     <message>
-        <location filename="../widgets/ssm_state_view.cpp" line="433" />
+        <location filename="../widgets/ssm_state_view.cpp" line="183" />
         <source>Time step t</source>
         <translation>Шаг по времени t</translation>
     </message>
     <message>
-        <location filename="../widgets/ssm_state_view.cpp" line="434" />
+        <location filename="../widgets/ssm_state_view.cpp" line="184" />
         <source>Mamba layer</source>
         <translation>Слой Mamba</translation>
     </message>
     <message>
-        <location filename="../widgets/ssm_state_view.cpp" line="436" />
+        <location filename="../widgets/ssm_state_view.cpp" line="186" />
         <source>Head</source>
         <translation>Голова</translation>
     </message>
     <message>
-        <location filename="../widgets/ssm_state_view.cpp" line="436" />
+        <location filename="../widgets/ssm_state_view.cpp" line="186" />
         <source>Channel</source>
         <translation>Канал</translation>
     </message>
     <message>
-        <location filename="../widgets/ssm_state_view.cpp" line="437" />
+        <location filename="../widgets/ssm_state_view.cpp" line="187" />
         <source>Mamba-2 head h</source>
         <translation>Голова h Mamba-2</translation>
     </message>
     <message>
-        <location filename="../widgets/ssm_state_view.cpp" line="437" />
+        <location filename="../widgets/ssm_state_view.cpp" line="187" />
         <source>Mamba-1 channel e (of d_inner)</source>
         <translation>Канал e Mamba-1 (из d_inner)</translation>
     </message>
     <message>
-        <location filename="../widgets/ssm_state_view.cpp" line="438" />
+        <location filename="../widgets/ssm_state_view.cpp" line="188" />
         <source>p</source>
         <translation>p</translation>
     </message>
     <message>
-        <location filename="../widgets/ssm_state_view.cpp" line="439" />
+        <location filename="../widgets/ssm_state_view.cpp" line="189" />
         <source>Head-dim index p, or RMS over p</source>
         <translation>Индекс p внутри головы или RMS по p</translation>
     </message>
     <message>
-        <location filename="../widgets/ssm_state_view.cpp" line="440" />
+        <location filename="../widgets/ssm_state_view.cpp" line="190" />
         <source>RMS</source>
         <translation>RMS</translation>
     </message>
     <message>
-        <location filename="../widgets/ssm_state_view.cpp" line="441" />
+        <location filename="../widgets/ssm_state_view.cpp" line="191" />
         <source>All heads (RMS)</source>
         <translation>Все головы (RMS)</translation>
     </message>
     <message>
-        <location filename="../widgets/ssm_state_view.cpp" line="441" />
+        <location filename="../widgets/ssm_state_view.cpp" line="191" />
         <source>All channels (RMS)</source>
         <translation>Все каналы (RMS)</translation>
     </message>
     <message>
-        <location filename="../widgets/ssm_state_view.cpp" line="442" />
+        <location filename="../widgets/ssm_state_view.cpp" line="192" />
         <source>Show the RMS of the state over every channel of the layer</source>
         <translation>Показать RMS состояния по всем каналам слоя</translation>
     </message>
     <message>
-        <location filename="../widgets/ssm_state_view.cpp" line="443" />
+        <location filename="../widgets/ssm_state_view.cpp" line="193" />
         <source>Δ, head %1</source>
         <translation>Δ, голова %1</translation>
     </message>
     <message>
-        <location filename="../widgets/ssm_state_view.cpp" line="444" />
+        <location filename="../widgets/ssm_state_view.cpp" line="194" />
         <source>Δ, channel %1</source>
         <translation>Δ, канал %1</translation>
     </message>
     <message>
-        <location filename="../widgets/ssm_state_view.cpp" line="445" />
+        <location filename="../widgets/ssm_state_view.cpp" line="195" />
         <source>mean over heads</source>
         <translation>среднее по головам</translation>
     </message>
     <message>
-        <location filename="../widgets/ssm_state_view.cpp" line="445" />
+        <location filename="../widgets/ssm_state_view.cpp" line="195" />
         <source>mean over channels</source>
         <translation>среднее по каналам</translation>
     </message>
     <message>
-        <location filename="../widgets/ssm_state_view.cpp" line="446" />
+        <location filename="../widgets/ssm_state_view.cpp" line="196" />
         <source>half-life</source>
         <translation>период полураспада</translation>
     </message>
     <message>
-        <location filename="../widgets/ssm_state_view.cpp" line="447" />
+        <location filename="../widgets/ssm_state_view.cpp" line="197" />
         <source>capped (Δ ≈ 0)</source>
         <translation>ограничено (Δ ≈ 0)</translation>
     </message>
     <message>
-        <location filename="../widgets/ssm_state_view.cpp" line="448" />
+        <location filename="../widgets/ssm_state_view.cpp" line="198" />
         <source>head %1</source>
         <translation>голова %1</translation>
     </message>
     <message>
-        <location filename="../widgets/ssm_state_view.cpp" line="449" />
+        <location filename="../widgets/ssm_state_view.cpp" line="199" />
         <source>channel %1</source>
         <translation>канал %1</translation>
     </message>
     <message>
-        <location filename="../widgets/ssm_state_view.cpp" line="450" />
+        <location filename="../widgets/ssm_state_view.cpp" line="200" />
         <source>h(t−1)</source>
         <translation>h(t−1)</translation>
     </message>
     <message>
-        <location filename="../widgets/ssm_state_view.cpp" line="451" />
+        <location filename="../widgets/ssm_state_view.cpp" line="201" />
         <source>decayed exp(Δ·A)·h(t−1)</source>
         <translation>затухшее exp(Δ·A)·h(t−1)</translation>
     </message>
     <message>
-        <location filename="../widgets/ssm_state_view.cpp" line="452" />
+        <location filename="../widgets/ssm_state_view.cpp" line="202" />
         <source>written</source>
         <translation>записано</translation>
     </message>
     <message>
-        <location filename="../widgets/ssm_state_view.cpp" line="453" />
+        <location filename="../widgets/ssm_state_view.cpp" line="203" />
         <source>h(t)</source>
         <translation>h(t)</translation>
     </message>
     <message>
-        <location filename="../widgets/ssm_state_view.cpp" line="454" />
-        <location filename="../widgets/ssm_state_view.cpp" line="463" />
+        <location filename="../widgets/ssm_state_view.cpp" line="204" />
+        <location filename="../widgets/ssm_state_view.cpp" line="213" />
         <source>state n</source>
         <translation>состояние n</translation>
     </message>
     <message>
-        <location filename="../widgets/ssm_state_view.cpp" line="455" />
+        <location filename="../widgets/ssm_state_view.cpp" line="205" />
         <source>Δ</source>
         <translation>Δ</translation>
     </message>
     <message>
-        <location filename="../widgets/ssm_state_view.cpp" line="456" />
+        <location filename="../widgets/ssm_state_view.cpp" line="206" />
         <source>B (n)</source>
         <translation>B (n)</translation>
     </message>
     <message>
-        <location filename="../widgets/ssm_state_view.cpp" line="457" />
+        <location filename="../widgets/ssm_state_view.cpp" line="207" />
         <source>C (n)</source>
         <translation>C (n)</translation>
     </message>
     <message>
-        <location filename="../widgets/ssm_state_view.cpp" line="458" />
+        <location filename="../widgets/ssm_state_view.cpp" line="208" />
         <source>token</source>
         <translation>токен</translation>
     </message>
     <message>
-        <location filename="../widgets/ssm_state_view.cpp" line="459" />
+        <location filename="../widgets/ssm_state_view.cpp" line="209" />
         <source>state</source>
         <translation>состояние</translation>
     </message>
     <message>
-        <location filename="../widgets/ssm_state_view.cpp" line="460" />
+        <location filename="../widgets/ssm_state_view.cpp" line="210" />
         <source>B, C</source>
         <translation>B, C</translation>
     </message>
     <message>
-        <location filename="../widgets/ssm_state_view.cpp" line="461" />
+        <location filename="../widgets/ssm_state_view.cpp" line="211" />
         <source>head</source>
         <translation>голова</translation>
     </message>
     <message>
-        <location filename="../widgets/ssm_state_view.cpp" line="461" />
+        <location filename="../widgets/ssm_state_view.cpp" line="211" />
         <source>channel</source>
         <translation>канал</translation>
     </message>
     <message>
-        <location filename="../widgets/ssm_state_view.cpp" line="462" />
+        <location filename="../widgets/ssm_state_view.cpp" line="212" />
         <source>half-life (tokens)</source>
         <translation>период полураспада (токены)</translation>
     </message>
     <message>
-        <location filename="../widgets/ssm_state_view.cpp" line="464" />
+        <location filename="../widgets/ssm_state_view.cpp" line="214" />
         <source>value</source>
         <translation>значение</translation>
     </message>
     <message>
-        <location filename="../widgets/ssm_state_view.cpp" line="499" />
+        <location filename="../widgets/ssm_state_view.cpp" line="249" />
         <source>Layer %1 · Mamba-2</source>
         <translation>Слой %1 · Mamba-2</translation>
     </message>
     <message>
-        <location filename="../widgets/ssm_state_view.cpp" line="499" />
+        <location filename="../widgets/ssm_state_view.cpp" line="249" />
         <source>Layer %1 · Mamba-1</source>
         <translation>Слой %1 · Mamba-1</translation>
     </message>
     <message>
-        <location filename="../widgets/ssm_state_view.cpp" line="547" />
+        <location filename="../widgets/ssm_state_view.cpp" line="297" />
         <source>Run a model to see how its SSM state evolves</source>
         <translation>Запустите модель, чтобы увидеть, как меняется её состояние SSM</translation>
     </message>
     <message>
-        <location filename="../widgets/ssm_state_view.cpp" line="551" />
+        <location filename="../widgets/ssm_state_view.cpp" line="301" />
         <source>This model has no SSM layer</source>
         <translation>В этой модели нет слоёв SSM</translation>
     </message>
     <message>
-        <location filename="../widgets/ssm_state_view.cpp" line="557" />
+        <location filename="../widgets/ssm_state_view.cpp" line="307" />
         <source>Layer %1: record the SSM state and Δ (ssm.state, ssm.delta) to see this view</source>
         <translation>Слой %1: чтобы увидеть этот вид, запишите состояние SSM и Δ (ssm.state, ssm.delta)</translation>
     </message>
     <message>
-        <location filename="../widgets/ssm_state_view.cpp" line="644" />
+        <location filename="../widgets/ssm_state_view.cpp" line="396" />
         <source>Layer %1 · all heads (RMS over h and p)</source>
         <translation>Слой %1 · все головы (RMS по h и p)</translation>
     </message>
     <message>
-        <location filename="../widgets/ssm_state_view.cpp" line="645" />
+        <location filename="../widgets/ssm_state_view.cpp" line="397" />
         <source>Layer %1 · all channels (RMS)</source>
         <translation>Слой %1 · все каналы (RMS)</translation>
     </message>
     <message>
-        <location filename="../widgets/ssm_state_view.cpp" line="647" />
+        <location filename="../widgets/ssm_state_view.cpp" line="399" />
         <source>Layer %1 · channel %2</source>
         <translation>Слой %1 · канал %2</translation>
     </message>
     <message>
-        <location filename="../widgets/ssm_state_view.cpp" line="649" />
+        <location filename="../widgets/ssm_state_view.cpp" line="401" />
         <source>Layer %1 · head %2 (RMS over p)</source>
         <translation>Слой %1 · голова %2 (RMS по p)</translation>
     </message>
     <message>
-        <location filename="../widgets/ssm_state_view.cpp" line="651" />
+        <location filename="../widgets/ssm_state_view.cpp" line="403" />
         <source>Layer %1 · head %2, p = %3</source>
         <translation>Слой %1 · голова %2, p = %3</translation>
     </message>
     <message>
-        <location filename="../widgets/ssm_state_view.cpp" line="652" />
+        <location filename="../widgets/ssm_state_view.cpp" line="404" />
         <source>%1 — SSM state h(t) over time</source>
         <translation>%1 — состояние SSM h(t) во времени</translation>
     </message>
     <message>
-        <location filename="../widgets/ssm_state_view.cpp" line="653" />
+        <location filename="../widgets/ssm_state_view.cpp" line="405" />
         <source> · state kept every %1 steps</source>
         <translation> · состояние сохранено через каждые %1 шагов</translation>
     </message>
     <message>
-        <location filename="../widgets/ssm_state_view.cpp" line="690" />
+        <location filename="../widgets/ssm_state_view.cpp" line="442" />
         <source>input: %1 tokens</source>
         <translation>длина входа (токенов): %1</translation>
     </message>
     <message>
-        <location filename="../widgets/ssm_state_view.cpp" line="699" />
+        <location filename="../widgets/ssm_state_view.cpp" line="451" />
         <source>Half-life: the trace has no model weights</source>
         <translation>Период полураспада: в трассе нет весов модели</translation>
     </message>
     <message>
-        <location filename="../widgets/ssm_state_view.cpp" line="703" />
+        <location filename="../widgets/ssm_state_view.cpp" line="455" />
         <source>≥ %1 (Δ ≈ 0)</source>
         <translation>≥ %1 (Δ ≈ 0)</translation>
     </message>
     <message>
-        <location filename="../widgets/ssm_state_view.cpp" line="706" />
+        <location filename="../widgets/ssm_state_view.cpp" line="458" />
         <source>Memory half-life per head · head %1: %2 tokens</source>
         <translation>Период полураспада памяти по головам · голова %1: %2 (в токенах)</translation>
     </message>
     <message>
-        <location filename="../widgets/ssm_state_view.cpp" line="707" />
+        <location filename="../widgets/ssm_state_view.cpp" line="459" />
         <source>Memory half-life per channel · ch %1: %2 tokens</source>
         <translation>Период полураспада памяти по каналам · канал %1: %2 (в токенах)</translation>
     </message>
     <message>
-        <location filename="../widgets/ssm_state_view.cpp" line="718" />
+        <location filename="../widgets/ssm_state_view.cpp" line="470" />
         <source>t = %1 «%2»</source>
         <translation>t = %1 «%2»</translation>
     </message>
     <message>
-        <location filename="../widgets/ssm_state_view.cpp" line="740" />
+        <location filename="../widgets/ssm_state_view.cpp" line="492" />
         <source>needs the model's A</source>
         <translation>нужна матрица A модели</translation>
     </message>
     <message>
-        <location filename="../widgets/ssm_state_view.cpp" line="742" />
+        <location filename="../widgets/ssm_state_view.cpp" line="494" />
         <source>the state was kept only every %1 steps</source>
         <translation>состояние сохранено только через каждые %1 шагов</translation>
     </message>
     <message>
-        <location filename="../widgets/ssm_state_view.cpp" line="744" />
+        <location filename="../widgets/ssm_state_view.cpp" line="496" />
         <source>choose a head-dim p</source>
         <translation>выберите индекс p</translation>
     </message>
     <message>
-        <location filename="../widgets/ssm_state_view.cpp" line="760" />
+        <location filename="../widgets/ssm_state_view.cpp" line="512" />
         <source>Step %1 «%2»: old state decays, input writes</source>
         <translation>Шаг %1 «%2»: старое состояние затухает, вход записывает новое</translation>
     </message>
     <message>
-        <location filename="../widgets/ssm_state_view.cpp" line="765" />
+        <location filename="../widgets/ssm_state_view.cpp" line="517" />
         <source>half-life at this step's Δ: ≥ %1 tokens</source>
         <translation>период полураспада при Δ этого шага: ≥ %1 (в токенах)</translation>
     </message>
     <message>
-        <location filename="../widgets/ssm_state_view.cpp" line="766" />
+        <location filename="../widgets/ssm_state_view.cpp" line="518" />
         <source>half-life at this step's Δ: %1 tokens</source>
         <translation>период полураспада при Δ этого шага: %1 (в токенах)</translation>
     </message>
     <message>
-        <location filename="../widgets/ssm_state_view.cpp" line="773" />
+        <location filename="../widgets/ssm_state_view.cpp" line="525" />
         <source>Step %1: no decomposition (%2)</source>
         <translation>Шаг %1: разложение недоступно (%2)</translation>
     </message>
     <message>
-        <location filename="../widgets/ssm_state_view.cpp" line="837" />
+        <location filename="../widgets/ssm_state_view.cpp" line="597" />
         <source>token %1 «%2» · state n = %3: %4</source>
         <translation>токен %1 «%2» · состояние n = %3: %4</translation>
     </message>

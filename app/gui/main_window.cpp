@@ -3,6 +3,7 @@
 #include <QActionGroup>
 #include <QApplication>
 #include <QCloseEvent>
+#include <QComboBox>
 #include <QDockWidget>
 #include <QFileDialog>
 #include <QLabel>
@@ -10,6 +11,7 @@
 #include <QMessageBox>
 #include <QProgressBar>
 #include <QSettings>
+#include <QSignalBlocker>
 #include <QSplitter>
 #include <QStatusBar>
 #include <QTabWidget>
@@ -347,6 +349,11 @@ void MainWindow::measureScaling(int maxLength) {
   auto runtime = session_->runtime();
   scaling_max_ = maxLength;
   scaling_stale_ = false;
+  // The chart's "up to" box shows what is being measured (also when started from elsewhere).
+  if (QComboBox* box = scaling_view_->maxLengthBox(); box && box->findData(maxLength) >= 0) {
+    const QSignalBlocker block(box);
+    box->setCurrentIndex(box->findData(maxLength));
+  }
   scaling_view_->clear();
   ScalingOptions options;
   options.max_length = maxLength;

@@ -182,6 +182,7 @@ void SsmStateView::retranslate() {
   play_->setToolTip(tr("Step through the tokens and watch the state being written and decaying"));
   slider_->setToolTip(tr("Time step t"));
   layer_combo_->setToolTip(tr("Mamba layer"));
+  layer_combo_->setSizeAdjustPolicy(QComboBox::AdjustToContents);  // "Layer 3 · Mamba-1" in full
   const bool m2 = shape_.mamba2;
   unit_label_->setText(m2 ? tr("Head") : tr("Channel"));
   unit_spin_->setToolTip(m2 ? tr("Mamba-2 head h") : tr("Mamba-1 channel e (of d_inner)"));

@@ -130,7 +130,12 @@ int main(int argc, char** argv) {
     exit_code = 1;
     if (headless || parser.isSet(shot_opt)) QApplication::exit(1);
   });
-  window->selectModel(model);
+  if (model == QLatin1String("custom") && !parser.isSet(model_opt)) {
+    if (!window->restoreConfig()) window->selectModel(QStringLiteral("jamba-tiny"));
+    settle(session);
+  } else {
+    window->selectModel(model);
+  }
   if (!session.model()) return 1;
 
   if (headless) {

@@ -18,6 +18,7 @@
 #include <QToolBar>
 #include <QToolButton>
 
+#include <cstdio>
 #include <fstream>
 
 #include <qcustomplot.h>
@@ -29,6 +30,7 @@
 #include "core/analysis/scaling.h"
 #include "core/analysis/scaling_io.h"
 #include "core/instrument/profiler.h"
+#include "core/io/hf_config.h"
 #include "core/io/npz.h"
 #include "core/io/trace_export.h"
 #include "widgets/attention_view.h"
@@ -130,7 +132,7 @@ MainWindow::MainWindow(Session* session, QWidget* parent) : QMainWindow(parent),
 
   connect(model_panel_, &ModelPanel::presetChosen, this, &MainWindow::selectModel);
   connect(model_panel_, &ModelPanel::configEdited, this,
-          [this](const ModelConfig& c, quint64 seed) { session_->setConfig(c, seed); });
+          [this](const ModelConfig& c, quint64 seed) { selectConfig(c, seed); });
   connect(model_panel_, &ModelPanel::openDirectoryRequested, this, &MainWindow::openModelDirectory);
   connect(input_panel_, &InputPanel::textChanged, session_, &Session::setText);
 
@@ -286,6 +288,32 @@ void MainWindow::setInputText(const QString& text) {
 void MainWindow::selectModel(const QString& presetOrDir) {
   session_->openModel(presetOrDir);
   QSettings().setValue(QStringLiteral("model"), presetOrDir);
+}
+
+void MainWindow::selectConfig(const ModelConfig& config, uint64_t seed) {
+  session_->setConfig(config, seed);
+  if (config_to_hf_json(session_->config()) != config_to_hf_json(config)) return;  // refused
+  // Remembered as its config.json and seed, so the next start rebuilds the same weights.
+  QSettings settings;
+  settings.setValue(QStringLiteral("model"), QStringLiteral("custom"));
+  settings.setValue(QStringLiteral("custom_config"),
+                    QString::fromStdString(config_to_hf_json(config).dump()));
+  settings.setValue(QStringLiteral("custom_seed"), quint64(seed));
+}
+
+bool MainWindow::restoreConfig() {
+  QSettings settings;
+  try {
+    const std::string text =
+        settings.value(QStringLiteral("custom_config")).toString().toStdString();
+    const ModelConfig c = config_from_hf_json(nlohmann::json::parse(text), "saved settings");
+    session_->setConfig(c, settings.value(QStringLiteral("custom_seed"), 0).toULongLong());
+    return session_->config().family == c.family && session_->config().n_layers == c.n_layers;
+  } catch (const std::exception& e) {
+    // Unreadable or from another version: say so, and fall back to the default model.
+    std::fprintf(stderr, "seqlens: the saved custom model cannot be restored: %s\n", e.what());
+    return false;
+  }
 }
 
 void MainWindow::openModelDirectory() {

@@ -41,6 +41,10 @@ class MainWindow : public QMainWindow {
   void setInputText(const QString& text);
   // Selects a preset or opens a model directory, as the model panel does.
   void selectModel(const QString& presetOrDir);
+  // A model built from an edited config (the model panel's), remembered for the next start.
+  void selectConfig(const ModelConfig& config, uint64_t seed);
+  // Rebuilds the custom model the settings remember; false when there is none usable.
+  bool restoreConfig();
   // Every exportable view, in menu order (the compare view's three panels included).
   QList<const widgets::ChartView*> views() const;
   // The views a user sees as tabs (for "export current view").

@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 
 #include <QLabel>
+#include <QSettings>
 #include <QSignalSpy>
 #include <QStatusBar>
 #include <QTabWidget>
@@ -11,6 +12,7 @@
 #include <qcustomplot.h>
 
 #include "app/gui/main_window.h"
+#include "core/model/presets.h"
 #include "tests/support/qt_app.h"
 #include "widgets/chart_view.h"
 
@@ -95,6 +97,33 @@ TEST(MainWindow, CompareTabRunsTheThreeArchitecturesOnTheSameInput) {
   EXPECT_EQ(session.compare().traces[0]->config.family, Family::Llama);
   EXPECT_EQ(session.compare().traces[1]->config.family, Family::Mamba1);
   EXPECT_EQ(session.compare().traces[2]->config.family, Family::Jamba);
+}
+
+TEST(MainWindow, AnEditedModelIsRememberedForTheNextStart) {
+  test::qt_app();
+  QSettings().clear();
+  ModelConfig c = preset_config("mamba2-tiny");
+  c.n_layers = 2;
+  {
+    Session session;
+    MainWindow window(&session);
+    window.selectConfig(c, 77);
+    EXPECT_EQ(QSettings().value("model").toString(), QString("custom"));
+  }
+  Session session;
+  MainWindow window(&session);
+  ASSERT_TRUE(window.restoreConfig());
+  session.recompute();
+  ASSERT_TRUE(test::wait_until([&] { return session.model() != nullptr; }, 10000));
+  EXPECT_EQ(session.model()->config().family, Family::Mamba2);
+  EXPECT_EQ(session.model()->config().n_layers, 2);
+  EXPECT_EQ(session.seed(), 77u);
+  // A config the session refuses is not remembered.
+  ModelConfig bad = c;
+  bad.ssm_heads = 7;  // 7 heads × 32 ≠ d_inner 256
+  window.selectConfig(bad, 1);
+  EXPECT_EQ(QSettings().value("custom_seed").toULongLong(), 77u);
+  QSettings().clear();
 }
 
 }  // namespace

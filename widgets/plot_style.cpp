@@ -47,12 +47,7 @@ void apply_palette(QCustomPlot* plot) {
   };
   for (QCPAxisRect* r : plot->axisRects())
     for (QCPAxis* a : r->axes()) style_axis(a);
-  for (int i = 0; i < plot->plotLayout()->elementCount(); ++i) {
-    QCPLayoutElement* e = plot->plotLayout()->elementAt(i);
-    if (auto* t = qobject_cast<QCPTextElement*>(e)) t->setTextColor(text);
-    if (auto* s = qobject_cast<QCPColorScale*>(e)) style_axis(s->axis());
-  }
-  // Elements nested in sub-layouts (titles above axis rects, colour scales beside them).
+  // Every element, nested sub-layouts included (titles above axis rects, colour scales beside).
   for (QCPLayoutElement* e : plot->plotLayout()->elements(true)) {
     if (auto* t = qobject_cast<QCPTextElement*>(e)) t->setTextColor(text);
     if (auto* s = qobject_cast<QCPColorScale*>(e)) style_axis(s->axis());

@@ -42,8 +42,7 @@ InputPanel::InputPanel(QWidget* parent) : QWidget(parent) {
   layout->addWidget(editor_, 2);
   count_ = new QLabel;
   layout->addWidget(count_);
-  auto* chips = new widgets::TokenChips;
-  chips_ = chips;
+  chips_ = new widgets::TokenChips;
   layout->addWidget(chips_, 3);
 
   connect(examples_, &QComboBox::activated, this, [this](int index) {
@@ -52,7 +51,7 @@ InputPanel::InputPanel(QWidget* parent) : QWidget(parent) {
   });
   connect(editor_, &QPlainTextEdit::textChanged, this,
           [this] { emit textChanged(editor_->toPlainText()); });
-  connect(chips, &widgets::TokenChips::tokenHovered, this, &InputPanel::tokenHovered);
+  connect(chips_, &widgets::TokenChips::tokenHovered, this, &InputPanel::tokenHovered);
 }
 
 QString InputPanel::text() const {
@@ -65,11 +64,11 @@ void InputPanel::setText(const QString& text) {
 
 void InputPanel::setTokens(const std::vector<int32_t>& tokens) {
   count_->setText(tr("%n token(s)", nullptr, int(tokens.size())));
-  static_cast<widgets::TokenChips*>(chips_)->setTokens(tokens);
+  chips_->setTokens(tokens);
 }
 
 void InputPanel::setTokenCursor(int token) {
-  static_cast<widgets::TokenChips*>(chips_)->setTokenCursor(token);
+  chips_->setTokenCursor(token);
 }
 
 }  // namespace seqlens::app

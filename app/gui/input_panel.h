@@ -11,6 +11,10 @@ class QComboBox;
 class QLabel;
 class QPlainTextEdit;
 
+namespace seqlens::widgets {
+class TokenChips;
+}
+
 namespace seqlens::app {
 
 class InputPanel : public QWidget {
@@ -22,7 +26,6 @@ class InputPanel : public QWidget {
   void setText(const QString& text);
   // The tokens of the latest trace (drawn as chips).
   void setTokens(const std::vector<int32_t>& tokens);
-  QWidget* chips() const { return chips_; }
 
  signals:
   void textChanged(const QString& text);
@@ -35,7 +38,7 @@ class InputPanel : public QWidget {
   QComboBox* examples_;
   QPlainTextEdit* editor_;
   QLabel* count_;
-  QWidget* chips_;
+  widgets::TokenChips* chips_;
 };
 
 }  // namespace seqlens::app

@@ -271,13 +271,13 @@ void MainWindow::updateSites() {
   // Record what the visible tab draws; the rest costs time and memory at long inputs.
   QWidget* w = tabs_->currentWidget();
   if (w == ssm_)
-    session_->setSites({Site::SsmDelta, Site::SsmB, Site::SsmC, Site::SsmState});
+    session_->setSites(ssm_view_sites());
   else if (w == routing_)
-    session_->setSites({Site::RouterProbs, Site::TopkIdx, Site::TopkWeight});
+    session_->setSites(routing_view_sites());
   else if (w == scaling_view_ || w == projection_ || w == compare_)
     session_->setSites({});
   else
-    session_->setSites({Site::AttnPattern, Site::SsmHiddenAttn});
+    session_->setSites(attention_view_sites());
 }
 
 void MainWindow::setInputText(const QString& text) {
@@ -440,13 +440,10 @@ void MainWindow::exportTrace() {
       this, tr("Export trace"), QStringLiteral("trace.npz"), tr("NumPy archive (*.npz)"));
   if (file.isEmpty()) return;
   // The views record only what they show; an export records every site in a pass of its own.
-  RecordRequest request;
-  request.sites = all_view_sites();
-  request.sites.insert(Site::ResidPost);
-  request.hidden_channels =
-      session_->trace() ? session_->trace()->hidden_channels : std::vector<int64_t>{0};
-  request.budget_bytes = int64_t{1} << 30;
-  request.allow_subsample = true;
+  std::set<Site> sites = all_view_sites();
+  sites.insert(Site::ResidPost);
+  RecordRequest request = session_->request(model->config(), std::move(sites));
+  request.budget_bytes = int64_t{1} << 30;  // a file may hold more than the views keep
   Json extra;
   extra["model"] = session_->modelName().toStdString();
   extra["seed"] = session_->seed();

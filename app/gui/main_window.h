@@ -53,8 +53,6 @@ class MainWindow : public QMainWindow {
   QWidget* scalingView() const;
   // Starts a scaling measurement up to `maxLength` tokens (the Scaling tab's Measure button).
   void measureScaling(int maxLength);
-  // Latest scaling result (empty until one finished).
-  std::shared_ptr<const ScalingResult> scalingResult() const { return scaling_; }
 
  signals:
   void languageRequested(const QString& language);  // "en" / "ru"

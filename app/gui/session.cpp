@@ -26,9 +26,20 @@ struct Built {
 
 }  // namespace
 
+std::set<Site> attention_view_sites() {
+  return {Site::AttnPattern, Site::SsmHiddenAttn};
+}
+std::set<Site> ssm_view_sites() {
+  return {Site::SsmDelta, Site::SsmB, Site::SsmC, Site::SsmState};
+}
+std::set<Site> routing_view_sites() {
+  return {Site::RouterProbs, Site::TopkIdx, Site::TopkWeight};
+}
 std::set<Site> all_view_sites() {
-  return {Site::AttnPattern,   Site::SsmDelta,    Site::SsmB,    Site::SsmC,      Site::SsmState,
-          Site::SsmHiddenAttn, Site::RouterProbs, Site::TopkIdx, Site::TopkWeight};
+  std::set<Site> all = attention_view_sites();
+  all.merge(ssm_view_sites());
+  all.merge(routing_view_sites());
+  return all;
 }
 
 Session::Session(QObject* parent) : QObject(parent) {
@@ -179,10 +190,9 @@ void Session::recomputeCompare(const std::vector<int32_t>& tokens) {
   auto models = compare_models_;
   auto runtime = runtime_;
   // Each panel draws one thing: the Transformer's attention, the Mamba state, the routing.
-  const std::array<RecordRequest, 3> r = {
-      request(models[0]->config(), {Site::AttnPattern}),
-      request(models[1]->config(), {Site::SsmDelta, Site::SsmB, Site::SsmC, Site::SsmState}),
-      request(models[2]->config(), {Site::RouterProbs, Site::TopkIdx, Site::TopkWeight})};
+  const std::array<RecordRequest, 3> r = {request(models[0]->config(), {Site::AttnPattern}),
+                                          request(models[1]->config(), ssm_view_sites()),
+                                          request(models[2]->config(), routing_view_sites())};
   runner_.submit<CompareTraces>(
       Lane::Compare,
       [models, runtime, tokens, r](JobContext& ctx) {

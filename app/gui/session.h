@@ -24,7 +24,10 @@ struct CompareTraces {
   std::array<std::shared_ptr<const ForwardTrace>, 3> traces;  // Transformer, Mamba, hybrid
 };
 
-// Every site a view draws.
+// The sites each view draws, and all of them.
+std::set<Site> attention_view_sites();  // softmax patterns and Mamba's hidden attention
+std::set<Site> ssm_view_sites();        // Δ, B, C and the state
+std::set<Site> routing_view_sites();    // router probabilities and the top-k choice
 std::set<Site> all_view_sites();
 
 class Session : public QObject {
@@ -45,7 +48,9 @@ class Session : public QObject {
   // The sites the visible views draw (recording costs time at long inputs, so only those are
   // recorded). Recomputes at once when the current trace lacks one of them.
   void setSites(std::set<Site> sites);
-  const std::set<Site>& sites() const { return sites_; }
+  // The session's recording of `sites` for a model of `c`: its hidden channels (or a default
+  // set), its byte budget, the SSM state subsampled in time when it would not fit.
+  RecordRequest request(const ModelConfig& c, std::set<Site> sites) const;
   // Also run the three compare architectures on every input change.
   void setCompareEnabled(bool on);
   // Recompute now (skipping the debounce), e.g. for headless runs.
@@ -76,7 +81,6 @@ class Session : public QObject {
 
  private:
   void recomputeCompare(const std::vector<int32_t>& tokens);
-  RecordRequest request(const ModelConfig& c, std::set<Site> sites) const;
 
   JobRunner runner_;
   QTimer debounce_;

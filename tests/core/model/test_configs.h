@@ -2,37 +2,19 @@
 // whose analytic properties (layer maps, parameter counts) models.md states.
 #pragma once
 
+#include <stdexcept>
+
+#include "core/analysis/projection.h"
 #include "core/model/config.h"
 #include "core/model/presets.h"
 
 namespace seqlens::test {
 
+// ai21labs/Jamba-v0.1 (models.md C.7), as the core ships it for the projection view.
 inline ModelConfig jamba_v01() {
-  ModelConfig c;
-  c.family = Family::Jamba;
-  c.vocab_size = 65536;
-  c.d_model = 4096;
-  c.intermediate_size = 14336;
-  c.n_layers = 32;
-  c.n_heads = 32;
-  c.n_kv_heads = 8;
-  c.head_dim = 128;
-  c.attn_layer_period = 8;
-  c.attn_layer_offset = 4;
-  c.expert_layer_period = 2;
-  c.expert_layer_offset = 1;
-  c.num_experts = 16;
-  c.top_k = 2;
-  c.d_state = 16;
-  c.d_conv = 4;
-  c.expand = 2;
-  c.d_inner = 8192;
-  c.dt_rank = 256;
-  c.conv_bias = true;
-  c.proj_bias = false;
-  c.norm_eps = 1e-6;
-  c.tie_word_embeddings = false;
-  return c;
+  for (const PublishedModel& m : published_models())
+    if (m.name == "Jamba-v0.1") return m.config;
+  throw std::logic_error("Jamba-v0.1 is missing from published_models()");
 }
 
 inline ModelConfig jamba_tiny_random() {

@@ -26,8 +26,14 @@ std::vector<LatencySample> measure_edit_latency(MainWindow* window, Session* ses
   double delivered_at = 0;
   QElapsedTimer clock;
   clock.start();
-  auto connection = QObject::connect(session, &Session::traceReady, session,
-                                     [&] { delivered_at = double(clock.nsecsElapsed()) / 1e6; });
+  // Stamp the arrival first, then let the window draw: the window's own connection is replaced
+  // for the run so that the stamp comes before the views' work, not after it.
+  QObject::disconnect(session, &Session::traceReady, window, nullptr);
+  auto stamp = QObject::connect(session, &Session::traceReady, session,
+                                [&] { delivered_at = double(clock.nsecsElapsed()) / 1e6; });
+  auto show = QObject::connect(
+      session, &Session::traceReady, window,
+      [window](std::shared_ptr<const ForwardTrace> t) { window->showTrace(std::move(t)); });
   for (int i = -2; i < edits; ++i) {  // two warm-up edits
     std::string text = base;
     text[size_t(i + 2) % text.size()] = char('a' + (i + 2) % 26);
@@ -47,7 +53,9 @@ std::vector<LatencySample> measure_edit_latency(MainWindow* window, Session* ses
     s.gui_ms = t1 - delivered_at;
     out.push_back(s);
   }
-  QObject::disconnect(connection);
+  QObject::disconnect(stamp);
+  QObject::disconnect(show);
+  QObject::connect(session, &Session::traceReady, window, &MainWindow::showTrace);
   return out;
 }
 

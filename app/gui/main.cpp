@@ -16,6 +16,7 @@
 #include "app/gui/latency.h"
 #include "app/gui/main_window.h"
 #include "app/gui/session.h"
+#include "core/common/memory.h"
 #include "core/model/examples.h"
 #include "widgets/export.h"
 
@@ -34,6 +35,8 @@ void settle(seqlens::app::Session& session) {
 }  // namespace
 
 int main(int argc, char** argv) {
+  // Every edit runs a pass that allocates and frees megabytes: keep them for the next pass.
+  seqlens::memory::keep_freed_buffers();
   // Headless runs must not need a display: pick the offscreen platform before Qt starts.
   bool headless = false;
   for (int i = 1; i < argc; ++i)

@@ -8,6 +8,7 @@
 
 #include <memory>
 
+#include "app/gui/latency.h"
 #include "app/gui/session.h"
 #include "core/analysis/scaling.h"
 
@@ -65,6 +66,8 @@ class MainWindow : public QMainWindow {
  private:
   void buildMenus();
   void showTrace(std::shared_ptr<const ForwardTrace> trace);
+  // The latency benchmark stamps a trace's arrival before the window starts drawing it.
+  friend std::vector<LatencySample> measure_edit_latency(MainWindow*, Session*, int, int);
   void showCompare();
   void openModelDirectory();
   void exportView(widgets::ChartView* view);

@@ -43,8 +43,8 @@ std::set<Site> all_view_sites() {
 }
 
 Session::Session(QObject* parent) : QObject(parent) {
-  // Leave one core to the GUI thread when there is more than one.
-  runtime_ = std::make_shared<Runtime>(std::max(1, QThread::idealThreadCount() - 1));
+  // All cores, at background priority: the GUI thread preempts the core whenever it has work.
+  runtime_ = std::make_shared<Runtime>(0, Runtime::Priority::Background);
   debounce_.setSingleShot(true);
   debounce_.setInterval(120);
   connect(&debounce_, &QTimer::timeout, this, &Session::recompute);

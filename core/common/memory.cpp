@@ -1,11 +1,29 @@
 #include "core/common/memory.h"
 
+#include <algorithm>
+
+#if defined(__GLIBC__)
+#include <malloc.h>
+#endif
+
 namespace seqlens::memory {
 
 namespace {
 std::atomic<int64_t> g_current{0};
 std::atomic<int64_t> g_peak{0};
 }  // namespace
+
+bool keep_freed_buffers(int64_t keep_bytes) {
+#if defined(__GLIBC__)
+  // Fixed thresholds also turn off glibc's own adaptation of them.
+  constexpr int kHeapUpTo = 32 << 20;  // glibc's largest mmap threshold on 64-bit
+  const int keep = static_cast<int>(std::min<int64_t>(keep_bytes, int64_t{1} << 30));
+  return mallopt(M_MMAP_THRESHOLD, kHeapUpTo) == 1 && mallopt(M_TRIM_THRESHOLD, keep) == 1;
+#else
+  (void)keep_bytes;
+  return false;
+#endif
+}
 
 int64_t current_bytes() {
   return g_current.load(std::memory_order_relaxed);

@@ -12,6 +12,14 @@
 
 namespace seqlens::memory {
 
+// For processes that run pass after pass (the GUI, the CLI): ask the C library to keep freed
+// buffers for reuse instead of returning them to the kernel. Each pass's multi-megabyte buffers
+// (recorded maps, scratch) would otherwise be fresh mappings, paid again in page faults and page
+// zeroing on every pass — at 512 tokens that was a quarter of an interactive pass. Buffers up to
+// 32 MiB come from the heap, and up to `keep_bytes` of freed memory stays mapped. glibc only; a
+// no-op elsewhere. Returns whether the allocator accepted the settings.
+bool keep_freed_buffers(int64_t keep_bytes = int64_t{512} << 20);
+
 int64_t current_bytes();
 int64_t peak_bytes();
 // Restarts peak tracking from the current level; returns that level.

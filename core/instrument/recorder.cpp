@@ -128,14 +128,40 @@ std::vector<int64_t> Recorder::hidden_attn_channels(int64_t) const {
   return request_.hidden_channels;
 }
 
+namespace {
+bool is_map(Site s) {
+  return s == Site::AttnPattern || s == Site::SsmHiddenAttn;
+}
+}  // namespace
+
+float* Recorder::lend_map(Site site, int64_t layer, const std::vector<int64_t>& shape) {
+  if (!is_map(site) || !wants(site, layer)) return nullptr;
+  const std::string name = array_name(site, layer);
+  for (const RecordedArray& e : arrays_)
+    if (e.name == name)
+      throw Error(ErrorKind::InvalidArgument,
+                  name + " can be recorded for one forward call only, not per chunk");
+  int64_t n = 1;
+  for (int64_t d : shape) n *= d;
+  arrays_.push_back(RecordedArray{name, site, layer, shape, {}, {}, 1});
+  arrays_.back().f32.resize(static_cast<size_t>(n));
+  lent_.insert(name);
+  return arrays_.back().f32.data();
+}
+
 void Recorder::record(Site site, int64_t layer, const ArrayView& a) {
   // Maps (H×T×S patterns, C×T×T hidden attention) are whole; every other site is time-major and
   // a second call for it (streaming, prefill then steps) appends along time.
-  const bool time_major = site != Site::AttnPattern && site != Site::SsmHiddenAttn;
+  const bool time_major = !is_map(site);
   const std::string name = array_name(site, layer);
   RecordedArray* r = nullptr;
   for (RecordedArray& e : arrays_)
     if (e.name == name) r = &e;
+  if (r && lent_.erase(name)) {  // written in place into storage lent_map handed out
+    if (a.data != r->f32.data() || a.shape != r->shape)
+      throw Error(ErrorKind::InvalidArgument, name + " was recorded from a buffer it was not lent");
+    return;
+  }
   if (r && !time_major)
     throw Error(ErrorKind::InvalidArgument,
                 name + " can be recorded for one forward call only, not per chunk");

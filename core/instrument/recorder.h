@@ -40,6 +40,7 @@ class Recorder : public Sink {
 
   bool wants(Site site, int64_t layer) const override;
   void record(Site site, int64_t layer, const ArrayView& array) override;
+  float* lend_map(Site site, int64_t layer, const std::vector<int64_t>& shape) override;
   std::vector<int64_t> hidden_attn_channels(int64_t layer) const override;
 
   int64_t estimated_bytes() const { return estimated_bytes_; }
@@ -55,6 +56,7 @@ class Recorder : public Sink {
   int64_t stride_ = 1;
   std::vector<RecordedArray> arrays_;
   std::map<std::string, int64_t> seen_;  // time steps seen per array (for the time stride)
+  std::set<std::string> lent_;           // maps lent and not yet recorded
 };
 
 // Bytes one site would take for a model over T tokens (all applicable layers).

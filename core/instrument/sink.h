@@ -44,6 +44,12 @@ class Sink {
   virtual bool wants(Site site, int64_t layer) const = 0;
   // Called once per wanted (site, layer) per forward call, with the whole array of that call.
   virtual void record(Site site, int64_t layer, const ArrayView& array) = 0;
+  // Whole maps (AttnPattern, SsmHiddenAttn) are large: a sink may lend their final storage, so the
+  // kernel writes the map in place and `record` is then called with this same pointer (and the
+  // sink keeps it without a copy). nullptr: the pass computes into its own buffer as usual.
+  virtual float* lend_map(Site site, int64_t layer, const std::vector<int64_t>& shape) {
+    return nullptr;
+  }
   // Which channels (Mamba-1) or heads (Mamba-2) to materialise hidden attention for.
   virtual std::vector<int64_t> hidden_attn_channels(int64_t layer) const { return {}; }
 };

@@ -202,33 +202,45 @@ void mamba1_hidden_attention(float* alpha, const float* delta, const float* A, c
   // Within a block of rows the decays follow a recurrence: exp(A·(Γ_t − Γ_s)) =
   // exp(A·(Γ_{t−1} − Γ_s)) · exp(A·Δ_t), so only a block's first row takes T·N exponentials and
   // every further row N (the products drift by a few ulps over a block, far inside tolerance).
+  // Everything is laid out state-major ([N, T]: the decays w, Bᵀ) so that each row is a sum over
+  // n of contiguous, vectorised passes over s, always in the order n = 0, 1, …, N−1.
+  std::vector<float> bt(static_cast<size_t>(N * T));  // [N,T] Bᵀ
+  std::vector<float> dc(static_cast<size_t>(T));      // [T] Δ of channel c
+  for (int64_t s = 0; s < T; ++s) {
+    dc[s] = delta[s * E + c];
+    for (int64_t n = 0; n < N; ++n) bt[n * T + s] = B[s * N + n];
+  }
   auto rows = [&](int64_t t0, int64_t t1) {
-    std::vector<float> w(static_cast<size_t>(T * N));  // [s,N] exp(A·(Γ_t − Γ_s)) of row t
+    std::vector<float> w(static_cast<size_t>(N * T));  // [N,s] exp(A·(Γ_t − Γ_s)) of row t
     std::vector<float> step(static_cast<size_t>(N));   // [N] exp(A·Δ_t)
-    std::vector<float> term(static_cast<size_t>(N));   // [N]
     for (int64_t t = t0; t < t1; ++t) {
-      if (t == t0) {
-        for (int64_t s = 0; s <= t; ++s) {
-          const float span = static_cast<float>(gamma[t] - gamma[s]);  // Σ_{k=s+1..t} Δ_k ≥ 0
-          for (int64_t n = 0; n < N; ++n) w[s * N + n] = a[n] * span;
+      const bool first = t == t0;
+      if (first) {
+        for (int64_t n = 0; n < N; ++n) {
+          float* wn = w.data() + n * T;
+          for (int64_t s = 0; s <= t; ++s)
+            wn[s] = a[n] * static_cast<float>(gamma[t] - gamma[s]);  // Σ_{k=s+1..t} Δ_k ≥ 0
+          vexp(wn, wn, t + 1);
         }
-        vexp(w.data(), w.data(), (t + 1) * N);
       } else {
-        const float dt = delta[t * E + c];
-        for (int64_t n = 0; n < N; ++n) step[n] = a[n] * dt;
+        for (int64_t n = 0; n < N; ++n) step[n] = a[n] * dc[t];
         vexp(step.data(), step.data(), N);
-        for (int64_t s = 0; s < t; ++s)
-          for (int64_t n = 0; n < N; ++n) w[s * N + n] *= step[n];
-        for (int64_t n = 0; n < N; ++n) w[t * N + n] = 1.0f;
       }
       const float* Ct = C + t * N;
       float* row = alpha + t * T;
-      for (int64_t s = 0; s <= t; ++s) {
-        const float* Bs = B + s * N;
-        for (int64_t n = 0; n < N; ++n) term[n] = w[s * N + n] * (Ct[n] * Bs[n]);
-        row[s] = delta[s * E + c] * sum(term.data(), N);
+      std::fill(row, row + T, 0.0f);
+      for (int64_t n = 0; n < N; ++n) {
+        float* wn = w.data() + n * T;
+        const float* bn = bt.data() + n * T;
+        const float cn = Ct[n];
+        if (!first) {
+          const float sn = step[n];
+          for (int64_t s = 0; s < t; ++s) wn[s] *= sn;
+          wn[t] = 1.0f;
+        }
+        for (int64_t s = 0; s <= t; ++s) row[s] += wn[s] * (cn * bn[s]);
       }
-      std::fill(row + t + 1, row + T, 0.0f);
+      for (int64_t s = 0; s <= t; ++s) row[s] *= dc[s];
     }
   };
   // Fixed row blocks: where a block starts decides the rounding, so the blocks must not depend

@@ -95,6 +95,14 @@ class Pass {
   void record(Site s, int64_t l, const void* data, std::vector<int64_t> shape, bool i32 = false) {
     opt_.sink->record(s, l, ArrayView{data, i32, std::move(shape)});
   }
+  // Storage for a whole recorded map: the sink's own when it lends it (no copy), else `own`.
+  float* map_storage(Site s, int64_t l, const std::vector<int64_t>& shape, Buf& own) {
+    if (float* lent = opt_.sink->lend_map(s, l, shape)) return lent;
+    int64_t n = 1;
+    for (int64_t d : shape) n *= d;
+    own = buf(n);
+    return own.data();
+  }
 
   // y[T,O] = x[T,I] · Wᵀ + b for nn.Linear weights named `p`.weight / `p`.bias.
   void linear(float* y, const float* x, const std::string& p, int64_t T, int64_t I, int64_t O) {
@@ -181,14 +189,13 @@ void Pass::attention(float* out, const float* x, int64_t l, const std::string& p
   const int64_t S = pos0_ + T;
 
   Buf o = buf(T * q_w);
-  Buf pattern;
-  const bool rec = wants(Site::AttnPattern, l);
-  if (rec) pattern = buf(H * T * S);
+  Buf own;
+  float* pattern =
+      wants(Site::AttnPattern, l) ? map_storage(Site::AttnPattern, l, {H, T, S}, own) : nullptr;
   timed("attention", [&] {
-    kern::attention(o.data(), rec ? pattern.data() : nullptr, q.data(), ls.k.data(), ls.v.data(), T,
-                    S, H, KV, hd);
+    kern::attention(o.data(), pattern, q.data(), ls.k.data(), ls.v.data(), T, S, H, KV, hd);
   });
-  if (rec) record(Site::AttnPattern, l, pattern.data(), {H, T, S});
+  if (pattern) record(Site::AttnPattern, l, pattern, {H, T, S});
 
   if (c_.family == Family::GPT2)
     kern::linear_in_out(out, o.data(), w(p + "attn.c_proj.weight"), w(p + "attn.c_proj.bias"), T, d,
@@ -295,11 +302,12 @@ void Pass::mamba1_chunk(float* out, const float* x, int64_t l, const std::string
     ch.erase(std::remove_if(ch.begin(), ch.end(), [&](int64_t c) { return c < 0 || c >= E; }),
              ch.end());
     const int64_t nc = static_cast<int64_t>(ch.size());
-    Buf alpha = buf(nc * T * T);
+    Buf own;
+    float* alpha = map_storage(Site::SsmHiddenAttn, l, {nc, T, T}, own);
     for (int64_t i = 0; i < nc; ++i)
-      kern::mamba1_hidden_attention(alpha.data() + i * T * T, delta.data(), A.data(), B.data(),
-                                    C.data(), ch[static_cast<size_t>(i)], T, E, N);
-    record(Site::SsmHiddenAttn, l, alpha.data(), {nc, T, T});
+      kern::mamba1_hidden_attention(alpha + i * T * T, delta.data(), A.data(), B.data(), C.data(),
+                                    ch[static_cast<size_t>(i)], T, E, N);
+    record(Site::SsmHiddenAttn, l, alpha, {nc, T, T});
   }
   // 8-9. gate and output projection
   timed("gate", [&] {
@@ -382,11 +390,12 @@ void Pass::mamba2_chunk(float* out, const float* x, int64_t l, const std::string
         std::remove_if(heads.begin(), heads.end(), [&](int64_t h) { return h < 0 || h >= H; }),
         heads.end());
     const int64_t nh = static_cast<int64_t>(heads.size());
-    Buf M = buf(nh * T * T);
+    Buf own;
+    float* M = map_storage(Site::SsmHiddenAttn, l, {nh, T, T}, own);
     for (int64_t i = 0; i < nh; ++i)
-      kern::ssd_hidden_attention(M.data() + i * T * T, dt.data(), A.data(), B.data(), C.data(),
+      kern::ssd_hidden_attention(M + i * T * T, dt.data(), A.data(), B.data(), C.data(),
                                  heads[static_cast<size_t>(i)], T, H, G, N);
-    record(Site::SsmHiddenAttn, l, M.data(), {nh, T, T});
+    record(Site::SsmHiddenAttn, l, M, {nh, T, T});
   }
   // 7-8. gated RMSNorm (gate before norm, per group), output projection
   timed("gated_rmsnorm", [&] {

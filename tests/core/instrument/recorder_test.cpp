@@ -141,5 +141,60 @@ TEST(Recorder, NullSinkAndRecordingSinkGiveTheSameLogits) {
     EXPECT_NEAR(plain.data[i], recorded.data[i], 1e-5f * (1.0f + std::fabs(plain.data[i])));
 }
 
+// A sink that never lends storage: the pass computes each map into its own buffer and the sink
+// copies it, the path every other sink takes.
+class CopyingSink : public Sink {
+ public:
+  std::vector<RecordedArray> arrays;
+  bool wants(Site s, int64_t) const override {
+    return s == Site::AttnPattern || s == Site::SsmHiddenAttn;
+  }
+  void record(Site s, int64_t l, const ArrayView& a) override {
+    int64_t n = 1;
+    for (int64_t d : a.shape) n *= d;
+    const float* f = static_cast<const float*>(a.data);
+    arrays.push_back(RecordedArray{array_name(s, l), s, l, a.shape, {f, f + n}, {}, 1});
+  }
+  std::vector<int64_t> hidden_attn_channels(int64_t) const override { return {0, 3}; }
+};
+
+TEST(Recorder, MapsWrittenInLentStorageEqualTheCopiedOnes) {
+  for (const char* preset : {"jamba-tiny", "mamba2-tiny"}) {
+    const Model m = make_preset(preset);
+    std::vector<int32_t> tokens;
+    for (int i = 0; i < 37; ++i) tokens.push_back((i * 37 + 11) % 256);
+    CopyingSink copied;
+    forward(m, tokens, with_sink(&copied));
+    RecordRequest req;
+    req.sites = {Site::AttnPattern, Site::SsmHiddenAttn};
+    req.hidden_channels = {0, 3};
+    Recorder lent(m.config(), 37, req);
+    forward(m, tokens, with_sink(&lent));
+    ASSERT_FALSE(copied.arrays.empty()) << preset;
+    ASSERT_EQ(lent.arrays().size(), copied.arrays.size()) << preset;
+    for (const RecordedArray& want : copied.arrays) {
+      const RecordedArray* got = find(lent.arrays(), want.name);
+      ASSERT_NE(got, nullptr) << want.name;
+      EXPECT_EQ(got->shape, want.shape) << want.name;
+      EXPECT_EQ(got->f32, want.f32) << want.name;  // the same computation: bitwise equal
+    }
+  }
+}
+
+TEST(Recorder, LendsAMapOncePerForwardCallAndOnlyForWantedMaps) {
+  const ModelConfig c = preset_config("jamba-tiny");
+  RecordRequest req;
+  req.sites = {Site::AttnPattern, Site::SsmDelta};
+  req.layers = {2};
+  Recorder rec(c, 4, req);
+  EXPECT_EQ(rec.lend_map(Site::AttnPattern, 6, {4, 4, 4}), nullptr);  // layer not requested
+  EXPECT_EQ(rec.lend_map(Site::SsmDelta, 2, {4, 256}), nullptr);      // not a map
+  float* p = rec.lend_map(Site::AttnPattern, 2, {4, 4, 4});
+  ASSERT_NE(p, nullptr);
+  EXPECT_THROW(rec.lend_map(Site::AttnPattern, 2, {4, 4, 4}), Error);
+  std::vector<float> other(64);
+  EXPECT_THROW(rec.record(Site::AttnPattern, 2, ArrayView{other.data(), false, {4, 4, 4}}), Error);
+}
+
 }  // namespace
 }  // namespace seqlens

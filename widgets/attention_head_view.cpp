@@ -232,7 +232,7 @@ void AttentionHeadView::setNormalisation(MapNorm mode) {
 void AttentionHeadView::setTokenCursor(int token) {
   cursor_ = token;
   updateCursor();
-  plot_->replot(QCustomPlot::rpQueuedReplot);
+  replot_when_visible(plot_);
 }
 
 void AttentionHeadView::fillLayerBox() {
@@ -335,7 +335,7 @@ void AttentionHeadView::showCurrent() {
   }
   updateMessage();
   updateCursor();
-  plot_->replot(QCustomPlot::rpQueuedReplot);
+  replot_when_visible(plot_);
 }
 
 void AttentionHeadView::updateTickers() {

@@ -121,14 +121,14 @@ void AttentionModelView::setTrace(std::shared_ptr<const ForwardTrace> trace) {
   }
   fillThumbnails();
   updateFrames();
-  plot_->replot(QCustomPlot::rpQueuedReplot);
+  replot_when_visible(plot_);
 }
 
 void AttentionModelView::selectLayer(int layer) {
   if (selected_ >= 0 && maps_[static_cast<size_t>(selected_)].layer == layer) return;
   selected_ = static_cast<int>(analysis::first_map_of_layer(maps_, layer));
   updateFrames();
-  plot_->replot(QCustomPlot::rpQueuedReplot);
+  replot_when_visible(plot_);
 }
 
 void AttentionModelView::selectMap(int layer, int index) {
@@ -136,7 +136,7 @@ void AttentionModelView::selectMap(int layer, int index) {
   if (i == selected_) return;
   selected_ = i;
   updateFrames();
-  plot_->replot(QCustomPlot::rpQueuedReplot);
+  replot_when_visible(plot_);
 }
 
 void AttentionModelView::setNormalisation(MapNorm mode) {
@@ -279,7 +279,7 @@ void AttentionModelView::rebuild() {
   fillThumbnails();
   apply_palette(plot_);
   updateFrames();
-  plot_->replot(QCustomPlot::rpQueuedReplot);
+  replot_when_visible(plot_);
 }
 
 void AttentionModelView::fillThumbnails() {
@@ -361,7 +361,7 @@ void AttentionModelView::onMousePress(QMouseEvent* event) {
     if (thumbs_[i].rect != rect || !rect->rect().contains(event->pos())) continue;
     selected_ = static_cast<int>(i);
     updateFrames();
-    plot_->replot(QCustomPlot::rpQueuedReplot);
+    replot_when_visible(plot_);
     const AttentionMapRef& m = maps_[i];
     emit mapSelected(static_cast<int>(m.layer), static_cast<int>(m.index));
     emit layerSelected(static_cast<int>(m.layer));
@@ -381,7 +381,7 @@ void AttentionModelView::changeEvent(QEvent* e) {
 
 void AttentionModelView::resizeEvent(QResizeEvent* e) {
   ChartView::resizeEvent(e);
-  plot_->replot(QCustomPlot::rpQueuedReplot);
+  replot_when_visible(plot_);
 }
 
 }  // namespace seqlens::widgets

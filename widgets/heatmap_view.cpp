@@ -43,7 +43,7 @@ void HeatmapView::setData(const HeatmapData& d) {
   plot_->xAxis->setRange(-0.5, d.cols - 0.5);
   plot_->yAxis->setRange(-0.5, d.rows - 0.5);
   title_->setText(d.title);
-  plot_->replot(QCustomPlot::rpQueuedReplot);
+  replot_when_visible(plot_);
 }
 
 void HeatmapView::changeEvent(QEvent* e) {

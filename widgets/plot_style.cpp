@@ -57,7 +57,38 @@ void apply_palette(QCustomPlot* plot) {
       l->setBorderPen(QPen(grid));
     }
   }
-  plot->replot(QCustomPlot::rpQueuedReplot);
+  replot_when_visible(plot);
+}
+
+namespace {
+
+// Replots a plot that was marked stale while hidden, once it is shown again.
+class ReplotOnShow : public QObject {
+ public:
+  using QObject::QObject;
+  static constexpr const char* kStale = "seqlens_replot_on_show";
+  static constexpr const char* kInstalled = "seqlens_replot_on_show_filter";
+  bool eventFilter(QObject* watched, QEvent* event) override {
+    if (event->type() == QEvent::Show && watched->property(kStale).toBool()) {
+      watched->setProperty(kStale, false);
+      static_cast<QCustomPlot*>(watched)->replot(QCustomPlot::rpQueuedReplot);
+    }
+    return false;
+  }
+};
+
+}  // namespace
+
+void replot_when_visible(QCustomPlot* plot) {
+  if (plot->isVisible()) {
+    plot->replot(QCustomPlot::rpQueuedReplot);
+    return;
+  }
+  if (!plot->property(ReplotOnShow::kInstalled).toBool()) {
+    plot->installEventFilter(new ReplotOnShow(plot));
+    plot->setProperty(ReplotOnShow::kInstalled, true);
+  }
+  plot->setProperty(ReplotOnShow::kStale, true);
 }
 
 QSharedPointer<QCPAxisTickerText> token_ticker(const QStringList& labels, int max_ticks) {

@@ -20,6 +20,11 @@ QCPColorGradient diverging();
 void apply_palette(QCustomPlot* plot);
 
 // Tick labels for a token axis, thinned to at most `max_ticks` labels.
+// Queues a replot when the plot is on screen; a hidden one (a view on another tab) is only marked
+// and replots when it is next shown. Every view replots through this, so an edit pays only for
+// the views the user can see. Exports are unaffected: they draw the plot's current data directly.
+void replot_when_visible(QCustomPlot* plot);
+
 QSharedPointer<QCPAxisTickerText> token_ticker(const QStringList& labels, int max_ticks = 40);
 
 }  // namespace seqlens::widgets

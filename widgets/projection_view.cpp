@@ -226,7 +226,7 @@ void ProjectionView::retranslate() {
   by->setLabel(tr("Parameters (billions)"));
   total_->setName(tr("Total (stored)"));
   active_->setName(tr("Active per token"));
-  plot_->replot(QCustomPlot::rpQueuedReplot);
+  replot_when_visible(plot_);
 }
 
 void ProjectionView::applyPalette() {
@@ -269,7 +269,7 @@ void ProjectionView::applyPalette() {
   QColor lb = palette().color(QPalette::Base);
   lb.setAlpha(220);
   for (QCPLegend* l : legends_) l->setBrush(lb);
-  plot_->replot(QCustomPlot::rpQueuedReplot);
+  replot_when_visible(plot_);
 }
 
 void ProjectionView::changeEvent(QEvent* e) {

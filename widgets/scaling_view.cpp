@@ -191,7 +191,7 @@ void ScalingView::retranslate() {
     status_->setText(
         tr("Measures Transformer, Mamba-1, Mamba-2 and Jamba "
            "of the current model's width and depth."));
-  plot_->replot(QCustomPlot::rpQueuedReplot);
+  replot_when_visible(plot_);
 }
 
 QString ScalingView::archName(ScalingArch a) const {
@@ -255,7 +255,7 @@ void ScalingView::addPoint(int arch, const ScalingPoint& p) {
                        .arg(p.ms, 0, 'f', p.ms < 10 ? 2 : 0));
   updateGuides();
   updateAxes();
-  plot_->replot(QCustomPlot::rpQueuedReplot);
+  replot_when_visible(plot_);
 }
 
 void ScalingView::clear() {
@@ -265,7 +265,7 @@ void ScalingView::clear() {
   updateLegend();
   updateGuides();
   updateAxes();
-  plot_->replot(QCustomPlot::rpQueuedReplot);
+  replot_when_visible(plot_);
 }
 
 void ScalingView::setResult(std::shared_ptr<const ScalingResult> result) {
@@ -292,7 +292,7 @@ void ScalingView::setResult(std::shared_ptr<const ScalingResult> result) {
   updateLegend();
   updateGuides();
   updateAxes();
-  plot_->replot(QCustomPlot::rpQueuedReplot);
+  replot_when_visible(plot_);
 }
 
 void ScalingView::setRunning(bool running) {
@@ -309,7 +309,7 @@ void ScalingView::setCurrentLength(int n) {
   current_length_ = std::max(0, n);
   updateMarker();
   updateAxes();
-  plot_->replot(QCustomPlot::rpQueuedReplot);
+  replot_when_visible(plot_);
 }
 
 void ScalingView::onButton() {
@@ -425,7 +425,7 @@ void ScalingView::applyPalette() {
     lb.setAlpha(220);
     legends_[c]->setBrush(lb);
   }
-  plot_->replot(QCustomPlot::rpQueuedReplot);
+  replot_when_visible(plot_);
 }
 
 void ScalingView::changeEvent(QEvent* e) {

@@ -305,8 +305,9 @@ void SsmStateView::refresh() {
   const std::string state_name = array_name(Site::SsmState, layer_);
   const std::string delta_name = array_name(Site::SsmDelta, layer_);
   if (!trace_->find(state_name) || !trace_->find(delta_name)) {
-    showMessage(tr("Layer %1: record the SSM state and Δ (ssm.state, ssm.delta) to see this view")
-                    .arg(layer_));
+    // The app records the state of the layer this view shows only, so a layer just chosen is
+    // missing until its pass arrives.
+    showMessage(tr("Layer %1: recording its SSM state…").arg(layer_));
     return;
   }
   const int unit = unit_spin_->value();
@@ -463,7 +464,7 @@ void SsmStateView::refreshHalfLives() {
 
 void SsmStateView::refreshStep() {
   if (!trace_ || layer_ < 0 || !message_.isEmpty()) {
-    plot_->replot(QCustomPlot::rpQueuedReplot);
+    replot_when_visible(plot_);
     return;
   }
   const int t = slider_->value();
@@ -540,7 +541,7 @@ void SsmStateView::setTokenCursor(int token) {
     l->setVisible(token >= 0 && message_.isEmpty());
     if (token >= 0) place_vline(l, token);
   }
-  plot_->replot(QCustomPlot::rpQueuedReplot);
+  replot_when_visible(plot_);
 }
 
 void SsmStateView::updateTimeTicker() {
@@ -562,7 +563,7 @@ void SsmStateView::resizeEvent(QResizeEvent* e) {
   ChartView::resizeEvent(e);
   if (message_.isEmpty() && trace_) {
     updateTimeTicker();
-    plot_->replot(QCustomPlot::rpQueuedReplot);
+    replot_when_visible(plot_);
   }
 }
 

@@ -276,7 +276,7 @@ void SsmStateView::showMessage(const QString& text) {
   }
   body_->setVisible(false);
   for (QCPItemStraightLine* l : step_lines_ + cursor_lines_) l->setVisible(false);
-  plot_->replot(QCustomPlot::rpQueuedReplot);
+  replot_when_visible(plot_);
 }
 
 void SsmStateView::showCharts() {
@@ -308,7 +308,7 @@ void SsmStateView::applyPalette() {
     if (auto* l = qobject_cast<QCPLegend*>(e)) l->setBrush(band);
   hl_length_text_->setBrush(band);
   hl_length_text_->setPadding(QMargins(3, 1, 3, 1));
-  plot_->replot(QCustomPlot::rpQueuedReplot);
+  replot_when_visible(plot_);
 }
 
 }  // namespace seqlens::widgets

@@ -18,6 +18,7 @@
 #include <QToolBar>
 #include <QToolButton>
 
+#include <algorithm>
 #include <cstdio>
 #include <fstream>
 
@@ -29,6 +30,7 @@
 #include "app/gui/model_panel.h"
 #include "core/analysis/scaling.h"
 #include "core/analysis/scaling_io.h"
+#include "core/analysis/ssm_analysis.h"
 #include "core/instrument/profiler.h"
 #include "core/io/hf_config.h"
 #include "core/io/npz.h"
@@ -270,9 +272,17 @@ void MainWindow::attachContextMenu(widgets::ChartView* view) {
 void MainWindow::updateSites() {
   // Record what the visible tab draws; the rest costs time and memory at long inputs.
   QWidget* w = tabs_->currentWidget();
-  if (w == ssm_)
-    session_->setSites(ssm_view_sites());
-  else if (w == routing_)
+  if (w == ssm_) {
+    // The SSM view draws one layer: its current one while the model has it, else the first.
+    std::set<int64_t> layers;
+    const std::vector<int64_t> ssm = analysis::ssm_layers(session_->config());
+    const int64_t shown = ssm_->currentLayer();
+    if (std::find(ssm.begin(), ssm.end(), shown) != ssm.end())
+      layers = {shown};
+    else if (!ssm.empty())
+      layers = {ssm.front()};
+    session_->setSites(ssm_view_sites(), layers);
+  } else if (w == routing_)
     session_->setSites(routing_view_sites());
   else if (w == scaling_view_ || w == projection_ || w == compare_)
     session_->setSites({});
@@ -344,6 +354,8 @@ void MainWindow::showTrace(std::shared_ptr<const ForwardTrace> trace) {
   input_panel_->setTokens(trace->tokens);
   for (widgets::ChartView* v : linked_) v->setTrace(trace);
   scaling_view_->setCurrentLength(int(trace->tokens.size()));
+  // A new model may not have the layer the SSM view asked for: it has picked another by now.
+  if (tabs_->currentWidget() == ssm_) updateSites();
   status_->setText(tr("%n token(s) · forward %1 ms · peak %2 · cache and state %3", nullptr,
                       int(trace->tokens.size()))
                        .arg(trace->forward_ms, 0, 'f', 1)
@@ -369,6 +381,7 @@ void MainWindow::selectLayer(int layer) {
   for (widgets::ChartView* v : linked_) v->selectLayer(layer);
   ribbon_->selectLayer(layer);
   in_layer_ = false;
+  if (tabs_->currentWidget() == ssm_) updateSites();  // it records only the layer it shows
 }
 
 void MainWindow::measureScaling(int maxLength) {

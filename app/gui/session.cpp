@@ -124,11 +124,18 @@ std::vector<int32_t> Session::tokens() const {
   return tokens;
 }
 
-void Session::setSites(std::set<Site> sites) {
-  if (sites == sites_) return;
+void Session::setSites(std::set<Site> sites, std::set<int64_t> layers) {
+  if (sites == sites_ && layers == layers_) return;
   sites_ = std::move(sites);
+  layers_ = std::move(layers);
+  auto covers = [](const auto& have, const auto& want) {
+    return std::includes(have.begin(), have.end(), want.begin(), want.end());
+  };
+  // An empty layer set means every layer: the trace covers the wish when it recorded every
+  // layer, or the wish is a subset of the layers it recorded.
   const bool missing =
-      !std::includes(traced_sites_.begin(), traced_sites_.end(), sites_.begin(), sites_.end());
+      !covers(traced_sites_, sites_) ||
+      (!traced_layers_.empty() && (layers_.empty() || !covers(traced_layers_, layers_)));
   if (missing && (model_ || pending_)) recompute();
 }
 
@@ -154,8 +161,10 @@ void Session::recompute() {
   auto pending = pending_;
   const uint64_t seed = seed_;
   auto runtime = runtime_;
-  const RecordRequest request = this->request(pending ? *pending : model_->config(), sites_);
+  RecordRequest request = this->request(pending ? *pending : model_->config(), sites_);
+  request.layers = layers_;
   traced_sites_ = sites_;
+  traced_layers_ = layers_;
   runner_.submit<Built>(
       Lane::Trace,
       [model, pending, seed, runtime, tokens, request](JobContext& ctx) {

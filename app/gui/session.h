@@ -45,9 +45,10 @@ class Session : public QObject {
   void setText(const QString& text);
   // Mamba-1 channels / Mamba-2 heads whose hidden attention to record (empty: a default set).
   void setHiddenChannels(std::vector<int64_t> channels);
-  // The sites the visible views draw (recording costs time at long inputs, so only those are
-  // recorded). Recomputes at once when the current trace lacks one of them.
-  void setSites(std::set<Site> sites);
+  // The sites the visible views draw, and the only layers they draw them for (empty: every
+  // layer). Recording costs time (the SSM state of every layer of jamba-tiny at 512 tokens is
+  // 50 MB), so only those are recorded. Recomputes at once when the current trace lacks one.
+  void setSites(std::set<Site> sites, std::set<int64_t> layers = {});
   // The session's recording of `sites` for a model of `c`: its hidden channels (or a default
   // set), its byte budget, the SSM state subsampled in time when it would not fit.
   RecordRequest request(const ModelConfig& c, std::set<Site> sites) const;
@@ -94,7 +95,9 @@ class Session : public QObject {
   QString text_;
   std::vector<int64_t> hidden_channels_;
   std::set<Site> sites_ = all_view_sites();
-  std::set<Site> traced_sites_;  // what the trace in flight or shown records
+  std::set<Site> traced_sites_;      // what the trace in flight or shown records
+  std::set<int64_t> layers_;         // recorded layers (empty: all)
+  std::set<int64_t> traced_layers_;  // the layers the trace in flight or shown records
   std::shared_ptr<const ForwardTrace> trace_;
   bool compare_enabled_ = false;
   std::array<std::shared_ptr<const Model>, 3> compare_models_;

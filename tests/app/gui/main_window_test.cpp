@@ -2,6 +2,7 @@
 // the selected layer, and the status bar says what the pass cost.
 #include <gtest/gtest.h>
 
+#include <QComboBox>
 #include <QLabel>
 #include <QSettings>
 #include <QSignalSpy>
@@ -73,6 +74,21 @@ TEST(MainWindow, EveryViewDrawsTheTraceOfTheCurrentModel) {
   QCPColorMap* state = first_map(ssm);
   ASSERT_NE(state, nullptr);
   EXPECT_EQ(state->data()->keySize(), 4);  // one column per token
+  // It records the state of the layer it shows only; choosing another Mamba layer records that.
+  EXPECT_FALSE(session.trace()->find("blocks.1.ssm.state"));
+  QComboBox* layer_box = nullptr;
+  for (QComboBox* b : const_cast<widgets::ChartView*>(ssm)->findChildren<QComboBox*>())
+    if (b->count() > 0 && b->itemText(0).startsWith("Layer")) layer_box = b;
+  ASSERT_NE(layer_box, nullptr);
+  const int layer3 = layer_box->findData(3);
+  ASSERT_GE(layer3, 0);
+  layer_box->setCurrentIndex(layer3);
+  emit layer_box->activated(layer3);  // as a user's pick
+  ASSERT_TRUE(
+      test::wait_until([&] { return bool(session.trace()->find("blocks.3.ssm.state")); }, 10000));
+  EXPECT_FALSE(session.trace()->find("blocks.0.ssm.state"));
+  QTest::qWait(50);
+  EXPECT_EQ(first_map(ssm)->data()->keySize(), 4);
 
   EXPECT_TRUE(window.statusBar()->findChild<QLabel*>()->text().contains("4"));
   // Every exportable view has a distinct file stem.

@@ -356,10 +356,15 @@ void MainWindow::showTrace(std::shared_ptr<const ForwardTrace> trace) {
   scaling_view_->setCurrentLength(int(trace->tokens.size()));
   // A new model may not have the layer the SSM view asked for: it has picked another by now.
   if (tabs_->currentWidget() == ssm_) updateSites();
-  status_->setText(tr("%n token(s) · forward %1 ms · peak %2 · cache and state %3", nullptr,
+  QString status = tr("%n token(s) · forward %1 ms · peak %2 · cache and state %3", nullptr,
                       int(trace->tokens.size()))
                        .arg(trace->forward_ms, 0, 'f', 1)
-                       .arg(format_bytes(trace->peak_bytes), format_bytes(trace->state_bytes)));
+                       .arg(format_bytes(trace->peak_bytes), format_bytes(trace->state_bytes));
+  if (trace->layers_run < trace->config.n_layers)  // the SSM tab stops after the layer it shows
+    status += tr(" · layers 0–%1 of %2 (all this tab shows)")
+                  .arg(trace->layers_run - 1)
+                  .arg(trace->config.n_layers);
+  status_->setText(status);
 }
 
 void MainWindow::showCompare() {

@@ -163,6 +163,8 @@ void Session::recompute() {
   auto runtime = runtime_;
   RecordRequest request = this->request(pending ? *pending : model_->config(), sites_);
   request.layers = layers_;
+  // A tab that draws some layers only (the SSM tab) needs no layer above them, nor the logits.
+  request.stop_after_last_layer = !layers_.empty();
   traced_sites_ = sites_;
   traced_layers_ = layers_;
   runner_.submit<Built>(

@@ -1,5 +1,6 @@
 #include "core/instrument/trace.h"
 
+#include <algorithm>
 #include <chrono>
 
 namespace seqlens {
@@ -26,6 +27,13 @@ std::shared_ptr<const ForwardTrace> run_traced(std::shared_ptr<const Model> mode
   ForwardOptions options{&recorder, cancel, std::move(progress)};
   options.stats = &stats;
   options.mamba_chunk = kMambaChunk;  // used when no Mamba site is recorded
+  const int64_t n_layers = model.config().n_layers;
+  trace->layers_run = n_layers;
+  if (request.stop_after_last_layer && !request.layers.empty() && *request.layers.rbegin() >= 0 &&
+      !request.sites.count(Site::Logits)) {
+    options.last_layer = std::min(*request.layers.rbegin(), n_layers - 1);
+    trace->layers_run = options.last_layer + 1;
+  }
   trace->logits = forward(model, tokens, state, options);
   trace->peak_bytes = stats.peak_bytes;
   trace->forward_ms =

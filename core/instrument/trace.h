@@ -17,7 +17,8 @@ namespace seqlens {
 struct ForwardTrace {
   ModelConfig config;
   std::vector<int32_t> tokens;
-  Tensor logits;                      // [T, V]
+  Tensor logits;                      // [T, V]; empty when the pass stopped early
+  int64_t layers_run = 0;             // layers the pass ran (all of them unless it stopped early)
   std::vector<RecordedArray> arrays;  // recorded sites
   double forward_ms = 0;              // wall time of the forward pass alone
   int64_t state_bytes = 0;            // caches and states after the pass

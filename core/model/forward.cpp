@@ -521,8 +521,11 @@ Tensor Pass::run(const std::vector<int32_t>& tokens) {
                     " but this GPT-2 model has only " + std::to_string(c_.max_position_embeddings) +
                     " learned positions");
   const std::vector<LayerKind> map = c_.layer_map();
+  const int64_t last =
+      opt_.last_layer >= 0 && opt_.last_layer < c_.n_layers ? opt_.last_layer : c_.n_layers - 1;
+  const bool whole = last == c_.n_layers - 1;
   // The logits are an untracked Tensor; count them with the pass.
-  PassGuard guard(opt_, T * V * static_cast<int64_t>(sizeof(float)));
+  PassGuard guard(opt_, whole ? T * V * static_cast<int64_t>(sizeof(float)) : 0);
 
   // Embedding (+ learned positions for GPT-2)
   const float* emb =
@@ -539,7 +542,7 @@ Tensor Pass::run(const std::vector<int32_t>& tokens) {
   Buf xn = buf(T * d), mix = buf(T * d);
   const float eps = static_cast<float>(c_.norm_eps);
   const bool is_mamba = c_.family == Family::Mamba1 || c_.family == Family::Mamba2;
-  for (int64_t l = 0; l < c_.n_layers; ++l) {
+  for (int64_t l = 0; l <= last; ++l) {
     throw_if_cancelled(opt_.cancel);
     const LayerKind kind = map[static_cast<size_t>(l)];
     const std::string p = prefix(l);
@@ -566,8 +569,11 @@ Tensor Pass::run(const std::vector<int32_t>& tokens) {
       add_into(h.data(), mix.data(), T * d);
     }
     if (wants(Site::ResidPost, l)) record(Site::ResidPost, l, h.data(), {T, d});
-    if (opt_.progress)
-      opt_.progress(static_cast<double>(l + 1) / static_cast<double>(c_.n_layers + 1));
+    if (opt_.progress) opt_.progress(static_cast<double>(l + 1) / static_cast<double>(last + 2));
+  }
+  if (!whole) {
+    if (opt_.progress) opt_.progress(1.0);
+    return Tensor();
   }
 
   // Final norm and head

@@ -74,6 +74,10 @@ struct ForwardOptions {
   // rounding, with cache-sized [chunk, ·] buffers instead of [T, ·] ones (faster at long T, less
   // memory). 0: one pass over all T. Ignored while a Mamba site of the layer is being recorded.
   int64_t mamba_chunk = 0;
+  // ≥ 0: stop after this layer — for views that draw early layers only (a layer depends on the
+  // layers below it, never above). No final norm, no logits: forward returns an empty Tensor, and
+  // `state` is left partial (later layers have not seen these tokens): do not continue from it.
+  int64_t last_layer = -1;
 };
 // A good mamba_chunk on 2-core AVX2 machines (seqlens-bench uses it; see core/bench/workloads.h).
 inline constexpr int64_t kMambaChunk = 256;

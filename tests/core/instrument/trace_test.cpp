@@ -20,6 +20,35 @@ TEST(RunTraced, KeepsModelChannelsAndPeakBytes) {
   ASSERT_NE(hidden, nullptr);
   EXPECT_EQ(hidden->shape, (std::vector<int64_t>{2, 5, 5}));
   EXPECT_EQ(trace->logits.shape, (std::vector<int64_t>{5, model->config().vocab_size}));
+  EXPECT_EQ(trace->layers_run, model->config().n_layers);
+}
+
+// A view of early layers can stop the pass after the last layer it records: the layers it ran
+// record exactly what the whole pass records there (a layer never sees the layers above it).
+TEST(RunTraced, StopsAfterTheLastRecordedLayerWhenAsked) {
+  auto model = std::make_shared<const Model>(make_preset("jamba-tiny"));
+  const std::vector<int32_t> tokens = {72, 101, 108, 108, 111, 44, 32, 119, 111, 114, 108, 100};
+  RecordRequest request;
+  request.sites = {Site::SsmState, Site::SsmDelta, Site::AttnPattern, Site::ResidPost};
+  request.layers = {0, 2};
+  auto whole = run_traced(model, tokens, request);
+  request.stop_after_last_layer = true;
+  auto early = run_traced(model, tokens, request);
+
+  EXPECT_EQ(whole->layers_run, 8);
+  EXPECT_EQ(early->layers_run, 3);
+  EXPECT_EQ(early->logits.numel(), 0);
+  ASSERT_EQ(early->arrays.size(), whole->arrays.size());
+  for (const RecordedArray& a : whole->arrays) {
+    const RecordedArray* b = early->find(a.name);
+    ASSERT_NE(b, nullptr) << a.name;
+    EXPECT_EQ(b->shape, a.shape) << a.name;
+    EXPECT_EQ(b->f32, a.f32) << a.name;  // the same computation, bit for bit
+  }
+
+  // Asking for the logits runs every layer whatever the flag says.
+  request.sites.insert(Site::Logits);
+  EXPECT_EQ(run_traced(model, tokens, request)->layers_run, 8);
 }
 
 }  // namespace

@@ -38,67 +38,67 @@
 <context>
     <name>main</name>
     <message>
-        <location filename="../app/gui/main.cpp" line="49" />
+        <location filename="../app/gui/main.cpp" line="52" />
         <source>See how Transformers, Mamba and hybrid models work, and what they cost.</source>
         <translation>Смотрите, как работают трансформеры, Mamba и гибридные модели и чего они стоят.</translation>
     </message>
     <message>
-        <location filename="../app/gui/main.cpp" line="53" />
+        <location filename="../app/gui/main.cpp" line="56" />
         <source>Preset or model directory.</source>
         <translation>Встроенная модель или каталог модели.</translation>
     </message>
     <message>
-        <location filename="../app/gui/main.cpp" line="54" />
+        <location filename="../app/gui/main.cpp" line="57" />
         <source>Input text.</source>
         <translation>Входной текст.</translation>
     </message>
     <message>
-        <location filename="../app/gui/main.cpp" line="55" />
+        <location filename="../app/gui/main.cpp" line="58" />
         <source>Language: en or ru.</source>
         <translation>Язык: en или ru.</translation>
     </message>
     <message>
-        <location filename="../app/gui/main.cpp" line="58" />
+        <location filename="../app/gui/main.cpp" line="61" />
         <source>Colours: system, light or dark.</source>
         <translation>Цвета: system (системные), light (светлые) или dark (тёмные).</translation>
     </message>
     <message>
-        <location filename="../app/gui/main.cpp" line="60" />
+        <location filename="../app/gui/main.cpp" line="63" />
         <source>Save the main window to FILE and exit.</source>
         <translation>Сохранить главное окно в ФАЙЛ и выйти.</translation>
     </message>
     <message>
-        <location filename="../app/gui/main.cpp" line="63" />
+        <location filename="../app/gui/main.cpp" line="66" />
         <source>Tab to show first (0-based index).</source>
         <translation>Вкладка, открываемая первой (номер с 0).</translation>
     </message>
     <message>
-        <location filename="../app/gui/main.cpp" line="66" />
+        <location filename="../app/gui/main.cpp" line="69" />
         <source>Render every view into DIR without a window and exit.</source>
         <translation>Отрисовать все представления в папку DIR без окна и выйти.</translation>
     </message>
     <message>
-        <location filename="../app/gui/main.cpp" line="69" />
+        <location filename="../app/gui/main.cpp" line="72" />
         <source>Image formats for --export-all.</source>
         <translation>Форматы изображений для --export-all.</translation>
     </message>
     <message>
-        <location filename="../app/gui/main.cpp" line="71" />
+        <location filename="../app/gui/main.cpp" line="74" />
         <source>Chart size WxH.</source>
         <translation>Размер графика ШxВ.</translation>
     </message>
     <message>
-        <location filename="../app/gui/main.cpp" line="73" />
+        <location filename="../app/gui/main.cpp" line="76" />
         <source>PNG resolution.</source>
         <translation>Разрешение PNG.</translation>
     </message>
     <message>
-        <location filename="../app/gui/main.cpp" line="76" />
+        <location filename="../app/gui/main.cpp" line="79" />
         <source>Longest input of the scaling chart for --export-all.</source>
         <translation>Наибольшая длина входа для графика масштабирования в --export-all.</translation>
     </message>
     <message>
-        <location filename="../app/gui/main.cpp" line="80" />
+        <location filename="../app/gui/main.cpp" line="83" />
         <source>Benchmark: N edits at 512 tokens, edit to repaint, then exit.</source>
         <translation>Замер: N правок при 512 токенах, от правки до перерисовки, затем выход.</translation>
     </message>
@@ -208,7 +208,7 @@
         <translation>Введите или вставьте текст; каждая правка пересчитывается</translation>
     </message>
     <message numerus="yes">
-        <location filename="../app/gui/input_panel.cpp" line="67" />
+        <location filename="../app/gui/input_panel.cpp" line="66" />
         <source>%n token(s)</source>
         <translation><numerusform>%n токен</numerusform><numerusform>%n токена</numerusform><numerusform>%n токенов</numerusform></translation>
     </message>
@@ -216,279 +216,284 @@
 <context>
     <name>seqlens::app::MainWindow</name>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="56" />
+        <location filename="../app/gui/main_window.cpp" line="60" />
         <source>SeqLens</source>
         <translation>SeqLens</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="61" />
+        <location filename="../app/gui/main_window.cpp" line="65" />
         <source>Model</source>
         <translation>Модель</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="48" />
+        <location filename="../app/gui/main_window.cpp" line="52" />
         <source>%1 GiB</source>
         <translation>%1 ГиБ</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="49" />
+        <location filename="../app/gui/main_window.cpp" line="53" />
         <source>%1 MiB</source>
         <translation>%1 МиБ</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="50" />
+        <location filename="../app/gui/main_window.cpp" line="54" />
         <source>%1 KiB</source>
         <translation>%1 КиБ</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="66" />
+        <location filename="../app/gui/main_window.cpp" line="70" />
         <source>Input</source>
         <translation>Вход</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="73" />
+        <location filename="../app/gui/main_window.cpp" line="77" />
         <source>Layers</source>
         <translation>Слои</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="88" />
+        <location filename="../app/gui/main_window.cpp" line="92" />
         <source>Attention</source>
         <translation>Внимание</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="90" />
+        <location filename="../app/gui/main_window.cpp" line="94" />
         <source>SSM state</source>
         <translation>Состояние SSM</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="92" />
+        <location filename="../app/gui/main_window.cpp" line="96" />
         <source>Routing</source>
         <translation>Маршрутизация</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="94" />
+        <location filename="../app/gui/main_window.cpp" line="98" />
         <source>Scaling</source>
         <translation>Масштабирование</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="96" />
+        <location filename="../app/gui/main_window.cpp" line="100" />
         <source>Projection</source>
         <translation>Прогноз</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="98" />
+        <location filename="../app/gui/main_window.cpp" line="102" />
         <source>Compare</source>
         <translation>Сравнение</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="111" />
+        <location filename="../app/gui/main_window.cpp" line="115" />
         <source>Cancel</source>
         <translation>Отмена</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="181" />
+        <location filename="../app/gui/main_window.cpp" line="185" />
         <source>&amp;File</source>
         <translation>&amp;Файл</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="182" />
+        <location filename="../app/gui/main_window.cpp" line="186" />
         <source>&amp;Open Model…</source>
         <translation>&amp;Открыть модель…</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="185" />
+        <location filename="../app/gui/main_window.cpp" line="189" />
         <source>&amp;Export View…</source>
         <translation>&amp;Экспорт представления…</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="186" />
+        <location filename="../app/gui/main_window.cpp" line="190" />
         <source>Ctrl+E</source>
         <translation>Ctrl+E</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="187" />
+        <location filename="../app/gui/main_window.cpp" line="191" />
         <source>Export &amp;All Views…</source>
         <translation>Экспорт &amp;всех представлений…</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="188" />
+        <location filename="../app/gui/main_window.cpp" line="192" />
         <source>Ctrl+Shift+E</source>
         <translation>Ctrl+Shift+E</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="189" />
+        <location filename="../app/gui/main_window.cpp" line="193" />
         <source>Export &amp;Trace (.npz + .json)…</source>
         <translation>Экспорт &amp;трассы (.npz + .json)…</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="190" />
+        <location filename="../app/gui/main_window.cpp" line="194" />
         <source>Export &amp;Scaling Results (CSV/JSON)…</source>
         <translation>Экспорт результатов &amp;масштабирования (CSV/JSON)…</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="191" />
+        <location filename="../app/gui/main_window.cpp" line="195" />
         <source>Export Timing &amp;Profile (Perfetto JSON)…</source>
         <translation>Экспорт &amp;профиля времени (Perfetto JSON)…</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="193" />
+        <location filename="../app/gui/main_window.cpp" line="197" />
         <source>&amp;Quit</source>
         <translation>&amp;Выход</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="196" />
+        <location filename="../app/gui/main_window.cpp" line="200" />
         <source>&amp;View</source>
         <translation>&amp;Вид</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="197" />
+        <location filename="../app/gui/main_window.cpp" line="201" />
         <source>&amp;Language</source>
         <translation>&amp;Язык</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="209" />
+        <location filename="../app/gui/main_window.cpp" line="213" />
         <source>&amp;Theme</source>
         <translation>&amp;Тема</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="213" />
+        <location filename="../app/gui/main_window.cpp" line="217" />
         <source>System</source>
         <translation>Системная</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="214" />
+        <location filename="../app/gui/main_window.cpp" line="218" />
         <source>Light</source>
         <translation>Светлая</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="215" />
+        <location filename="../app/gui/main_window.cpp" line="219" />
         <source>Dark</source>
         <translation>Тёмная</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="222" />
+        <location filename="../app/gui/main_window.cpp" line="226" />
         <source>&amp;Presenter Mode</source>
         <translation>Режим &amp;презентации</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="230" />
+        <location filename="../app/gui/main_window.cpp" line="234" />
         <source>&amp;Help</source>
         <translation>&amp;Справка</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="231" />
+        <location filename="../app/gui/main_window.cpp" line="235" />
         <source>&amp;About SeqLens</source>
         <translation>&amp;О программе SeqLens</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="233" />
+        <location filename="../app/gui/main_window.cpp" line="237" />
         <source>About SeqLens</source>
         <translation>О программе SeqLens</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="234" />
+        <location filename="../app/gui/main_window.cpp" line="238" />
         <source>&lt;b&gt;SeqLens&lt;/b&gt;&lt;p&gt;See how Transformers, Mamba and hybrid models work and what they cost: attention maps, the SSM state, expert routing and scaling, live.&lt;/p&gt;</source>
         <translation>&lt;b&gt;SeqLens&lt;/b&gt;&lt;p&gt;Как работают трансформеры, Mamba и гибридные модели и чего они стоят: карты внимания, состояние SSM, маршрутизация экспертов и масштабирование — вживую.&lt;/p&gt;</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="262" />
+        <location filename="../app/gui/main_window.cpp" line="266" />
         <source>Export “%1”…</source>
         <translation>Экспорт «%1»…</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="263" />
+        <location filename="../app/gui/main_window.cpp" line="267" />
         <source>Export All Views…</source>
         <translation>Экспорт всех представлений…</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="304" />
+        <location filename="../app/gui/main_window.cpp" line="342" />
         <source>SeqLens — %1</source>
         <translation>SeqLens — %1</translation>
     </message>
     <message numerus="yes">
-        <location filename="../app/gui/main_window.cpp" line="319" />
+        <location filename="../app/gui/main_window.cpp" line="359" />
         <source>%n token(s) · forward %1 ms · peak %2 · cache and state %3</source>
         <translation><numerusform>%n токен · прямой проход %1 мс · пик %2 · кэш и состояние %3</numerusform><numerusform>%n токена · прямой проход %1 мс · пик %2 · кэш и состояние %3</numerusform><numerusform>%n токенов · прямой проход %1 мс · пик %2 · кэш и состояние %3</numerusform></translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="376" />
+        <location filename="../app/gui/main_window.cpp" line="364" />
+        <source> · layers 0–%1 of %2 (all this tab shows)</source>
+        <translation> · слои 0–%1 из %2 (всё, что показывает эта вкладка)</translation>
+    </message>
+    <message>
+        <location filename="../app/gui/main_window.cpp" line="422" />
         <source>Scaling stopped: %1</source>
         <translation>Масштабирование остановлено: %1</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="386" />
-        <location filename="../app/gui/main_window.cpp" line="404" />
-        <location filename="../app/gui/main_window.cpp" line="439" />
-        <location filename="../app/gui/main_window.cpp" line="458" />
-        <location filename="../app/gui/main_window.cpp" line="488" />
+        <location filename="../app/gui/main_window.cpp" line="432" />
+        <location filename="../app/gui/main_window.cpp" line="450" />
+        <location filename="../app/gui/main_window.cpp" line="482" />
+        <location filename="../app/gui/main_window.cpp" line="501" />
+        <location filename="../app/gui/main_window.cpp" line="531" />
         <source>Export failed</source>
         <translation>Экспорт не удался</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="388" />
-        <location filename="../app/gui/main_window.cpp" line="456" />
-        <location filename="../app/gui/main_window.cpp" line="487" />
+        <location filename="../app/gui/main_window.cpp" line="434" />
+        <location filename="../app/gui/main_window.cpp" line="499" />
+        <location filename="../app/gui/main_window.cpp" line="530" />
         <source>Wrote %1</source>
         <translation>Записан %1</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="394" />
+        <location filename="../app/gui/main_window.cpp" line="440" />
         <source>Export all views to folder</source>
         <translation>Экспорт всех представлений в папку</translation>
     </message>
     <message numerus="yes">
-        <location filename="../app/gui/main_window.cpp" line="405" />
+        <location filename="../app/gui/main_window.cpp" line="451" />
         <source>Wrote %n file(s) to %1</source>
         <translation><numerusform>Записан %n файл в %1</numerusform><numerusform>Записано %n файла в %1</numerusform><numerusform>Записано %n файлов в %1</numerusform></translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="412" />
+        <location filename="../app/gui/main_window.cpp" line="458" />
         <source>Export trace</source>
         <translation>Экспорт трассы</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="412" />
+        <location filename="../app/gui/main_window.cpp" line="458" />
         <source>NumPy archive (*.npz)</source>
         <translation>Архив NumPy (*.npz)</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="438" />
+        <location filename="../app/gui/main_window.cpp" line="481" />
         <source>Wrote %1 and its .json sidecar</source>
         <translation>Записаны %1 и его описание .json</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="444" />
-        <location filename="../app/gui/main_window.cpp" line="449" />
+        <location filename="../app/gui/main_window.cpp" line="487" />
+        <location filename="../app/gui/main_window.cpp" line="492" />
         <source>Export scaling results</source>
         <translation>Экспорт результатов масштабирования</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="445" />
+        <location filename="../app/gui/main_window.cpp" line="488" />
         <source>Measure first: Scaling tab ▸ Measure.</source>
         <translation>Сначала выполните измерение: вкладка «Масштабирование» ▸ «Измерить».</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="451" />
+        <location filename="../app/gui/main_window.cpp" line="494" />
         <source>CSV (*.csv);;JSON (*.json)</source>
         <translation>CSV (*.csv);;JSON (*.json)</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="466" />
+        <location filename="../app/gui/main_window.cpp" line="509" />
         <source>Export timing profile</source>
         <translation>Экспорт профиля времени</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="467" />
+        <location filename="../app/gui/main_window.cpp" line="510" />
         <source>Trace events for Perfetto / chrome://tracing (*.json)</source>
         <translation>События трассировки для Perfetto / chrome://tracing (*.json)</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="141" />
+        <location filename="../app/gui/main_window.cpp" line="145" />
         <source>Error: %1</source>
         <translation>Ошибка: %1</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="293" />
+        <location filename="../app/gui/main_window.cpp" line="331" />
         <source>Open Hugging Face model directory</source>
         <translation>Открыть каталог модели Hugging Face</translation>
     </message>
@@ -619,7 +624,7 @@
 <context>
     <name>seqlens::app::Session</name>
     <message>
-        <location filename="../app/gui/session.cpp" line="82" />
+        <location filename="../app/gui/session.cpp" line="93" />
         <source>custom %1</source>
         <translation>своя %1</translation>
     </message>
@@ -1126,7 +1131,7 @@ Choose a channel above to record it.</source>
     </message>
     <message>
         <location filename="../widgets/routing_view.cpp" line="191" />
-        <location filename="../widgets/routing_view.cpp" line="624" />
+        <location filename="../widgets/routing_view.cpp" line="627" />
         <source>Layer %1</source>
         <translation>Слой %1</translation>
     </message>
@@ -1162,7 +1167,7 @@ Choose a channel above to record it.</source>
     </message>
     <message>
         <location filename="../widgets/routing_view.cpp" line="329" />
-        <location filename="../widgets/routing_view.cpp" line="375" />
+        <location filename="../widgets/routing_view.cpp" line="378" />
         <source>token</source>
         <translation>токен</translation>
     </message>
@@ -1192,97 +1197,97 @@ Choose a channel above to record it.</source>
         <translation>нагрузка (доля выборов top-k)</translation>
     </message>
     <message>
-        <location filename="../widgets/routing_view.cpp" line="378" />
+        <location filename="../widgets/routing_view.cpp" line="381" />
         <source>entropy (bits)</source>
         <translation>энтропия (бит)</translation>
     </message>
     <message>
-        <location filename="../widgets/routing_view.cpp" line="390" />
+        <location filename="../widgets/routing_view.cpp" line="393" />
         <source>maximum log₂ %1 = %2 bits</source>
         <translation>максимум log₂ %1 = %2 бит</translation>
     </message>
     <message>
-        <location filename="../widgets/routing_view.cpp" line="439" />
+        <location filename="../widgets/routing_view.cpp" line="442" />
         <source>L%1</source>
         <translation>С%1</translation>
     </message>
     <message>
-        <location filename="../widgets/routing_view.cpp" line="401" />
+        <location filename="../widgets/routing_view.cpp" line="404" />
         <source>MoE layer</source>
         <translation>слой MoE</translation>
     </message>
     <message>
-        <location filename="../widgets/routing_view.cpp" line="403" />
+        <location filename="../widgets/routing_view.cpp" line="406" />
         <source>mean entropy (bits)</source>
         <translation>средняя энтропия (бит)</translation>
     </message>
     <message>
-        <location filename="../widgets/routing_view.cpp" line="492" />
+        <location filename="../widgets/routing_view.cpp" line="495" />
         <source>ideal 1/%1</source>
         <translation>идеал 1/%1</translation>
     </message>
     <message>
-        <location filename="../widgets/routing_view.cpp" line="510" />
+        <location filename="../widgets/routing_view.cpp" line="513" />
         <source>Expert routing, layer %1: %2 experts, top-%3</source>
         <translation>Маршрутизация по экспертам, слой %1: экспертов %2, top-%3</translation>
     </message>
     <message>
-        <location filename="../widgets/routing_view.cpp" line="512" />
+        <location filename="../widgets/routing_view.cpp" line="515" />
         <source>Mean routing entropy %1 bits (%2% of the maximum %3); busiest expert E%4 takes %5% of the picks (%6× the even share)</source>
         <translation>Средняя энтропия маршрутизации %1 бит (%2% от максимума %3); самый загруженный эксперт E%4 получает %5% выборов (%6× от равной доли)</translation>
     </message>
     <message>
-        <location filename="../widgets/routing_view.cpp" line="598" />
+        <location filename="../widgets/routing_view.cpp" line="601" />
         <source>Token %1 “%2”, expert E%3</source>
         <translation>Токен %1 «%2», эксперт E%3</translation>
     </message>
     <message>
-        <location filename="../widgets/routing_view.cpp" line="599" />
+        <location filename="../widgets/routing_view.cpp" line="602" />
         <source>probability %1</source>
         <translation>вероятность %1</translation>
     </message>
     <message>
-        <location filename="../widgets/routing_view.cpp" line="600" />
+        <location filename="../widgets/routing_view.cpp" line="603" />
         <source>chosen: top-%1, weight %2</source>
         <translation>выбран: top-%1, вес %2</translation>
     </message>
     <message>
-        <location filename="../widgets/routing_view.cpp" line="603" />
+        <location filename="../widgets/routing_view.cpp" line="606" />
         <source>not chosen</source>
         <translation>не выбран</translation>
     </message>
     <message>
-        <location filename="../widgets/routing_view.cpp" line="608" />
+        <location filename="../widgets/routing_view.cpp" line="611" />
         <source>Token %1 “%2”</source>
         <translation>Токен %1 «%2»</translation>
     </message>
     <message>
-        <location filename="../widgets/routing_view.cpp" line="609" />
+        <location filename="../widgets/routing_view.cpp" line="612" />
         <source>routing entropy %1 bits (%2% of the maximum)</source>
         <translation>энтропия маршрутизации %1 бит (%2% от максимума)</translation>
     </message>
     <message>
-        <location filename="../widgets/routing_view.cpp" line="615" />
+        <location filename="../widgets/routing_view.cpp" line="618" />
         <source>Expert E%1</source>
         <translation>Эксперт E%1</translation>
     </message>
     <message>
-        <location filename="../widgets/routing_view.cpp" line="616" />
+        <location filename="../widgets/routing_view.cpp" line="619" />
         <source>load %1% of the top-k picks (ideal %2%)</source>
         <translation>нагрузка %1% выборов top-k (идеал %2%)</translation>
     </message>
     <message>
-        <location filename="../widgets/routing_view.cpp" line="619" />
+        <location filename="../widgets/routing_view.cpp" line="622" />
         <source>mean probability %1</source>
         <translation>средняя вероятность %1</translation>
     </message>
     <message>
-        <location filename="../widgets/routing_view.cpp" line="625" />
+        <location filename="../widgets/routing_view.cpp" line="628" />
         <source>mean routing entropy %1 bits</source>
         <translation>средняя энтропия маршрутизации %1 бит</translation>
     </message>
     <message>
-        <location filename="../widgets/routing_view.cpp" line="626" />
+        <location filename="../widgets/routing_view.cpp" line="629" />
         <source>load imbalance %1× (max load / ideal)</source>
         <translation>дисбаланс нагрузки %1× (макс. нагрузка / идеал)</translation>
     </message>
@@ -1463,298 +1468,298 @@ Choose a channel above to record it.</source>
         <translation>Слой Mamba</translation>
     </message>
     <message>
-        <location filename="../widgets/ssm_state_view.cpp" line="186" />
+        <location filename="../widgets/ssm_state_view.cpp" line="187" />
         <source>Head</source>
         <translation>Голова</translation>
     </message>
     <message>
-        <location filename="../widgets/ssm_state_view.cpp" line="186" />
+        <location filename="../widgets/ssm_state_view.cpp" line="187" />
         <source>Channel</source>
         <translation>Канал</translation>
     </message>
     <message>
-        <location filename="../widgets/ssm_state_view.cpp" line="187" />
+        <location filename="../widgets/ssm_state_view.cpp" line="188" />
         <source>Mamba-2 head h</source>
         <translation>Голова h Mamba-2</translation>
     </message>
     <message>
-        <location filename="../widgets/ssm_state_view.cpp" line="187" />
+        <location filename="../widgets/ssm_state_view.cpp" line="188" />
         <source>Mamba-1 channel e (of d_inner)</source>
         <translation>Канал e Mamba-1 (из d_inner)</translation>
     </message>
     <message>
-        <location filename="../widgets/ssm_state_view.cpp" line="188" />
+        <location filename="../widgets/ssm_state_view.cpp" line="189" />
         <source>p</source>
         <translation>p</translation>
     </message>
     <message>
-        <location filename="../widgets/ssm_state_view.cpp" line="189" />
+        <location filename="../widgets/ssm_state_view.cpp" line="190" />
         <source>Head-dim index p, or RMS over p</source>
         <translation>Индекс p внутри головы или RMS по p</translation>
     </message>
     <message>
-        <location filename="../widgets/ssm_state_view.cpp" line="190" />
+        <location filename="../widgets/ssm_state_view.cpp" line="191" />
         <source>RMS</source>
         <translation>RMS</translation>
     </message>
     <message>
-        <location filename="../widgets/ssm_state_view.cpp" line="191" />
+        <location filename="../widgets/ssm_state_view.cpp" line="192" />
         <source>All heads (RMS)</source>
         <translation>Все головы (RMS)</translation>
     </message>
     <message>
-        <location filename="../widgets/ssm_state_view.cpp" line="191" />
+        <location filename="../widgets/ssm_state_view.cpp" line="192" />
         <source>All channels (RMS)</source>
         <translation>Все каналы (RMS)</translation>
     </message>
     <message>
-        <location filename="../widgets/ssm_state_view.cpp" line="192" />
+        <location filename="../widgets/ssm_state_view.cpp" line="193" />
         <source>Show the RMS of the state over every channel of the layer</source>
         <translation>Показать RMS состояния по всем каналам слоя</translation>
     </message>
     <message>
-        <location filename="../widgets/ssm_state_view.cpp" line="193" />
+        <location filename="../widgets/ssm_state_view.cpp" line="194" />
         <source>Δ, head %1</source>
         <translation>Δ, голова %1</translation>
     </message>
     <message>
-        <location filename="../widgets/ssm_state_view.cpp" line="194" />
+        <location filename="../widgets/ssm_state_view.cpp" line="195" />
         <source>Δ, channel %1</source>
         <translation>Δ, канал %1</translation>
     </message>
     <message>
-        <location filename="../widgets/ssm_state_view.cpp" line="195" />
+        <location filename="../widgets/ssm_state_view.cpp" line="196" />
         <source>mean over heads</source>
         <translation>среднее по головам</translation>
     </message>
     <message>
-        <location filename="../widgets/ssm_state_view.cpp" line="195" />
+        <location filename="../widgets/ssm_state_view.cpp" line="196" />
         <source>mean over channels</source>
         <translation>среднее по каналам</translation>
     </message>
     <message>
-        <location filename="../widgets/ssm_state_view.cpp" line="196" />
+        <location filename="../widgets/ssm_state_view.cpp" line="197" />
         <source>half-life</source>
         <translation>период полураспада</translation>
     </message>
     <message>
-        <location filename="../widgets/ssm_state_view.cpp" line="197" />
+        <location filename="../widgets/ssm_state_view.cpp" line="198" />
         <source>capped (Δ ≈ 0)</source>
         <translation>ограничено (Δ ≈ 0)</translation>
     </message>
     <message>
-        <location filename="../widgets/ssm_state_view.cpp" line="198" />
+        <location filename="../widgets/ssm_state_view.cpp" line="199" />
         <source>head %1</source>
         <translation>голова %1</translation>
     </message>
     <message>
-        <location filename="../widgets/ssm_state_view.cpp" line="199" />
+        <location filename="../widgets/ssm_state_view.cpp" line="200" />
         <source>channel %1</source>
         <translation>канал %1</translation>
     </message>
     <message>
-        <location filename="../widgets/ssm_state_view.cpp" line="200" />
+        <location filename="../widgets/ssm_state_view.cpp" line="201" />
         <source>h(t−1)</source>
         <translation>h(t−1)</translation>
     </message>
     <message>
-        <location filename="../widgets/ssm_state_view.cpp" line="201" />
+        <location filename="../widgets/ssm_state_view.cpp" line="202" />
         <source>decayed exp(Δ·A)·h(t−1)</source>
         <translation>затухшее exp(Δ·A)·h(t−1)</translation>
     </message>
     <message>
-        <location filename="../widgets/ssm_state_view.cpp" line="202" />
+        <location filename="../widgets/ssm_state_view.cpp" line="203" />
         <source>written</source>
         <translation>записано</translation>
     </message>
     <message>
-        <location filename="../widgets/ssm_state_view.cpp" line="203" />
+        <location filename="../widgets/ssm_state_view.cpp" line="204" />
         <source>h(t)</source>
         <translation>h(t)</translation>
     </message>
     <message>
-        <location filename="../widgets/ssm_state_view.cpp" line="204" />
-        <location filename="../widgets/ssm_state_view.cpp" line="213" />
+        <location filename="../widgets/ssm_state_view.cpp" line="205" />
+        <location filename="../widgets/ssm_state_view.cpp" line="214" />
         <source>state n</source>
         <translation>состояние n</translation>
     </message>
     <message>
-        <location filename="../widgets/ssm_state_view.cpp" line="205" />
+        <location filename="../widgets/ssm_state_view.cpp" line="206" />
         <source>Δ</source>
         <translation>Δ</translation>
     </message>
     <message>
-        <location filename="../widgets/ssm_state_view.cpp" line="206" />
+        <location filename="../widgets/ssm_state_view.cpp" line="207" />
         <source>B (n)</source>
         <translation>B (n)</translation>
     </message>
     <message>
-        <location filename="../widgets/ssm_state_view.cpp" line="207" />
+        <location filename="../widgets/ssm_state_view.cpp" line="208" />
         <source>C (n)</source>
         <translation>C (n)</translation>
     </message>
     <message>
-        <location filename="../widgets/ssm_state_view.cpp" line="208" />
+        <location filename="../widgets/ssm_state_view.cpp" line="209" />
         <source>token</source>
         <translation>токен</translation>
     </message>
     <message>
-        <location filename="../widgets/ssm_state_view.cpp" line="209" />
+        <location filename="../widgets/ssm_state_view.cpp" line="210" />
         <source>state</source>
         <translation>состояние</translation>
     </message>
     <message>
-        <location filename="../widgets/ssm_state_view.cpp" line="210" />
+        <location filename="../widgets/ssm_state_view.cpp" line="211" />
         <source>B, C</source>
         <translation>B, C</translation>
     </message>
     <message>
-        <location filename="../widgets/ssm_state_view.cpp" line="211" />
+        <location filename="../widgets/ssm_state_view.cpp" line="212" />
         <source>head</source>
         <translation>голова</translation>
     </message>
     <message>
-        <location filename="../widgets/ssm_state_view.cpp" line="211" />
+        <location filename="../widgets/ssm_state_view.cpp" line="212" />
         <source>channel</source>
         <translation>канал</translation>
     </message>
     <message>
-        <location filename="../widgets/ssm_state_view.cpp" line="212" />
+        <location filename="../widgets/ssm_state_view.cpp" line="213" />
         <source>half-life (tokens)</source>
         <translation>период полураспада (токены)</translation>
     </message>
     <message>
-        <location filename="../widgets/ssm_state_view.cpp" line="214" />
+        <location filename="../widgets/ssm_state_view.cpp" line="215" />
         <source>value</source>
         <translation>значение</translation>
     </message>
     <message>
-        <location filename="../widgets/ssm_state_view.cpp" line="249" />
+        <location filename="../widgets/ssm_state_view.cpp" line="250" />
         <source>Layer %1 · Mamba-2</source>
         <translation>Слой %1 · Mamba-2</translation>
     </message>
     <message>
-        <location filename="../widgets/ssm_state_view.cpp" line="249" />
+        <location filename="../widgets/ssm_state_view.cpp" line="250" />
         <source>Layer %1 · Mamba-1</source>
         <translation>Слой %1 · Mamba-1</translation>
     </message>
     <message>
-        <location filename="../widgets/ssm_state_view.cpp" line="297" />
+        <location filename="../widgets/ssm_state_view.cpp" line="298" />
         <source>Run a model to see how its SSM state evolves</source>
         <translation>Запустите модель, чтобы увидеть, как меняется её состояние SSM</translation>
     </message>
     <message>
-        <location filename="../widgets/ssm_state_view.cpp" line="301" />
+        <location filename="../widgets/ssm_state_view.cpp" line="302" />
         <source>This model has no SSM layer</source>
         <translation>В этой модели нет слоёв SSM</translation>
     </message>
     <message>
-        <location filename="../widgets/ssm_state_view.cpp" line="307" />
-        <source>Layer %1: record the SSM state and Δ (ssm.state, ssm.delta) to see this view</source>
-        <translation>Слой %1: чтобы увидеть этот вид, запишите состояние SSM и Δ (ssm.state, ssm.delta)</translation>
+        <location filename="../widgets/ssm_state_view.cpp" line="310" />
+        <source>Layer %1: recording its SSM state…</source>
+        <translation>Слой %1: записывается его состояние SSM…</translation>
     </message>
     <message>
-        <location filename="../widgets/ssm_state_view.cpp" line="396" />
+        <location filename="../widgets/ssm_state_view.cpp" line="398" />
         <source>Layer %1 · all heads (RMS over h and p)</source>
         <translation>Слой %1 · все головы (RMS по h и p)</translation>
     </message>
     <message>
-        <location filename="../widgets/ssm_state_view.cpp" line="397" />
+        <location filename="../widgets/ssm_state_view.cpp" line="399" />
         <source>Layer %1 · all channels (RMS)</source>
         <translation>Слой %1 · все каналы (RMS)</translation>
     </message>
     <message>
-        <location filename="../widgets/ssm_state_view.cpp" line="399" />
+        <location filename="../widgets/ssm_state_view.cpp" line="401" />
         <source>Layer %1 · channel %2</source>
         <translation>Слой %1 · канал %2</translation>
     </message>
     <message>
-        <location filename="../widgets/ssm_state_view.cpp" line="401" />
+        <location filename="../widgets/ssm_state_view.cpp" line="403" />
         <source>Layer %1 · head %2 (RMS over p)</source>
         <translation>Слой %1 · голова %2 (RMS по p)</translation>
     </message>
     <message>
-        <location filename="../widgets/ssm_state_view.cpp" line="403" />
+        <location filename="../widgets/ssm_state_view.cpp" line="405" />
         <source>Layer %1 · head %2, p = %3</source>
         <translation>Слой %1 · голова %2, p = %3</translation>
     </message>
     <message>
-        <location filename="../widgets/ssm_state_view.cpp" line="404" />
+        <location filename="../widgets/ssm_state_view.cpp" line="406" />
         <source>%1 — SSM state h(t) over time</source>
         <translation>%1 — состояние SSM h(t) во времени</translation>
     </message>
     <message>
-        <location filename="../widgets/ssm_state_view.cpp" line="405" />
+        <location filename="../widgets/ssm_state_view.cpp" line="407" />
         <source> · state kept every %1 steps</source>
         <translation> · состояние сохранено через каждые %1 шагов</translation>
     </message>
     <message>
-        <location filename="../widgets/ssm_state_view.cpp" line="442" />
+        <location filename="../widgets/ssm_state_view.cpp" line="444" />
         <source>input: %1 tokens</source>
         <translation>длина входа (токенов): %1</translation>
     </message>
     <message>
-        <location filename="../widgets/ssm_state_view.cpp" line="451" />
+        <location filename="../widgets/ssm_state_view.cpp" line="453" />
         <source>Half-life: the trace has no model weights</source>
         <translation>Период полураспада: в трассе нет весов модели</translation>
     </message>
     <message>
-        <location filename="../widgets/ssm_state_view.cpp" line="455" />
+        <location filename="../widgets/ssm_state_view.cpp" line="457" />
         <source>≥ %1 (Δ ≈ 0)</source>
         <translation>≥ %1 (Δ ≈ 0)</translation>
     </message>
     <message>
-        <location filename="../widgets/ssm_state_view.cpp" line="458" />
+        <location filename="../widgets/ssm_state_view.cpp" line="460" />
         <source>Memory half-life per head · head %1: %2 tokens</source>
         <translation>Период полураспада памяти по головам · голова %1: %2 (в токенах)</translation>
     </message>
     <message>
-        <location filename="../widgets/ssm_state_view.cpp" line="459" />
+        <location filename="../widgets/ssm_state_view.cpp" line="461" />
         <source>Memory half-life per channel · ch %1: %2 tokens</source>
         <translation>Период полураспада памяти по каналам · канал %1: %2 (в токенах)</translation>
     </message>
     <message>
-        <location filename="../widgets/ssm_state_view.cpp" line="470" />
+        <location filename="../widgets/ssm_state_view.cpp" line="472" />
         <source>t = %1 «%2»</source>
         <translation>t = %1 «%2»</translation>
     </message>
     <message>
-        <location filename="../widgets/ssm_state_view.cpp" line="492" />
+        <location filename="../widgets/ssm_state_view.cpp" line="494" />
         <source>needs the model's A</source>
         <translation>нужна матрица A модели</translation>
     </message>
     <message>
-        <location filename="../widgets/ssm_state_view.cpp" line="494" />
+        <location filename="../widgets/ssm_state_view.cpp" line="496" />
         <source>the state was kept only every %1 steps</source>
         <translation>состояние сохранено только через каждые %1 шагов</translation>
     </message>
     <message>
-        <location filename="../widgets/ssm_state_view.cpp" line="496" />
+        <location filename="../widgets/ssm_state_view.cpp" line="498" />
         <source>choose a head-dim p</source>
         <translation>выберите индекс p</translation>
     </message>
     <message>
-        <location filename="../widgets/ssm_state_view.cpp" line="512" />
+        <location filename="../widgets/ssm_state_view.cpp" line="514" />
         <source>Step %1 «%2»: old state decays, input writes</source>
         <translation>Шаг %1 «%2»: старое состояние затухает, вход записывает новое</translation>
     </message>
     <message>
-        <location filename="../widgets/ssm_state_view.cpp" line="517" />
+        <location filename="../widgets/ssm_state_view.cpp" line="519" />
         <source>half-life at this step's Δ: ≥ %1 tokens</source>
         <translation>период полураспада при Δ этого шага: ≥ %1 (в токенах)</translation>
     </message>
     <message>
-        <location filename="../widgets/ssm_state_view.cpp" line="518" />
+        <location filename="../widgets/ssm_state_view.cpp" line="520" />
         <source>half-life at this step's Δ: %1 tokens</source>
         <translation>период полураспада при Δ этого шага: %1 (в токенах)</translation>
     </message>
     <message>
-        <location filename="../widgets/ssm_state_view.cpp" line="525" />
+        <location filename="../widgets/ssm_state_view.cpp" line="527" />
         <source>Step %1: no decomposition (%2)</source>
         <translation>Шаг %1: разложение недоступно (%2)</translation>
     </message>
     <message>
-        <location filename="../widgets/ssm_state_view.cpp" line="597" />
+        <location filename="../widgets/ssm_state_view.cpp" line="599" />
         <source>token %1 «%2» · state n = %3: %4</source>
         <translation>токен %1 «%2» · состояние n = %3: %4</translation>
     </message>

@@ -120,26 +120,28 @@ void pack_narrow(float* Wp, float* bp, const float* W, const float* bias, int64_
     }
 }
 
-// out rows [0, M) × columns [0, n) (n ≤ kPanel) = a[M,I] · panel[I,kPanel] + b[kPanel];
-// a has row stride I, out row stride ldo.
+// out rows [0, M) × columns [0, n) (n ≤ kPanel) = a[M,I] · panel[I,kPanel] + b[kPanel]; row
+// strides: out ldo, a lda, panel ldp (all kPanel columns of every panel row are read). b may be
+// null (no bias).
 template <int M>
-void narrow_tile(float* out, int64_t ldo, const float* a, const float* panel, const float* b,
-                 int64_t I, int64_t n) {
+void narrow_tile(float* out, int64_t ldo, const float* a, int64_t lda, const float* panel,
+                 int64_t ldp, const float* b, int64_t I, int64_t n) {
 #if defined(__AVX2__) && defined(__FMA__)
   __m256 acc0[M], acc1[M];
 #pragma GCC unroll 8
   for (int r = 0; r < M; ++r) acc0[r] = acc1[r] = _mm256_setzero_ps();
   for (int64_t i = 0; i < I; ++i) {
-    const __m256 w0 = _mm256_loadu_ps(panel + i * kPanel);
-    const __m256 w1 = _mm256_loadu_ps(panel + i * kPanel + 8);
+    const __m256 w0 = _mm256_loadu_ps(panel + i * ldp);
+    const __m256 w1 = _mm256_loadu_ps(panel + i * ldp + 8);
 #pragma GCC unroll 8
     for (int r = 0; r < M; ++r) {
-      const __m256 ar = _mm256_broadcast_ss(a + r * I + i);
+      const __m256 ar = _mm256_broadcast_ss(a + r * lda + i);
       acc0[r] = _mm256_fmadd_ps(ar, w0, acc0[r]);
       acc1[r] = _mm256_fmadd_ps(ar, w1, acc1[r]);
     }
   }
-  const __m256 b0 = _mm256_loadu_ps(b), b1 = _mm256_loadu_ps(b + 8);
+  const __m256 b0 = b ? _mm256_loadu_ps(b) : _mm256_setzero_ps();
+  const __m256 b1 = b ? _mm256_loadu_ps(b + 8) : _mm256_setzero_ps();
 #pragma GCC unroll 8
   for (int r = 0; r < M; ++r) {
     const __m256 y0 = _mm256_add_ps(acc0[r], b0), y1 = _mm256_add_ps(acc1[r], b1);
@@ -158,12 +160,31 @@ void narrow_tile(float* out, int64_t ldo, const float* a, const float* panel, co
   for (int r = 0; r < M; ++r) {
     float acc[kPanel] = {};
     for (int64_t i = 0; i < I; ++i) {
-      const float ar = a[r * I + i];
-      for (int64_t j = 0; j < kPanel; ++j) acc[j] = std::fma(ar, panel[i * kPanel + j], acc[j]);
+      const float ar = a[r * lda + i];
+      for (int64_t j = 0; j < kPanel; ++j) acc[j] = std::fma(ar, panel[i * ldp + j], acc[j]);
     }
-    for (int64_t j = 0; j < n; ++j) out[r * ldo + j] = acc[j] + b[j];
+    for (int64_t j = 0; j < n; ++j) out[r * ldo + j] = acc[j] + (b ? b[j] : 0.0f);
   }
 #endif
+}
+
+// narrow_tile for m = 1..kMr rows (the remainder of a row range).
+void narrow_tile_rows(int64_t m, float* out, int64_t ldo, const float* a, int64_t lda,
+                      const float* panel, int64_t ldp, const float* b, int64_t I, int64_t n) {
+  switch (m) {
+    case 6:
+      return narrow_tile<6>(out, ldo, a, lda, panel, ldp, b, I, n);
+    case 5:
+      return narrow_tile<5>(out, ldo, a, lda, panel, ldp, b, I, n);
+    case 4:
+      return narrow_tile<4>(out, ldo, a, lda, panel, ldp, b, I, n);
+    case 3:
+      return narrow_tile<3>(out, ldo, a, lda, panel, ldp, b, I, n);
+    case 2:
+      return narrow_tile<2>(out, ldo, a, lda, panel, ldp, b, I, n);
+    default:
+      return narrow_tile<1>(out, ldo, a, lda, panel, ldp, b, I, n);
+  }
 }
 
 // Prefetch hint for [begin, end), one per cache line; locality 3 → L1, 1 → L2.
@@ -190,26 +211,7 @@ void narrow_block(float* out, const float* in, const float* Wp, const float* bp,
       const float* panel = Wp + p * I * kPanel;
       const float* b = bp + p * kPanel;
       const int64_t n = std::min(kPanel, O - p * kPanel);
-      switch (m) {
-        case 6:
-          narrow_tile<6>(y, O, a, panel, b, I, n);
-          break;
-        case 5:
-          narrow_tile<5>(y, O, a, panel, b, I, n);
-          break;
-        case 4:
-          narrow_tile<4>(y, O, a, panel, b, I, n);
-          break;
-        case 3:
-          narrow_tile<3>(y, O, a, panel, b, I, n);
-          break;
-        case 2:
-          narrow_tile<2>(y, O, a, panel, b, I, n);
-          break;
-        default:
-          narrow_tile<1>(y, O, a, panel, b, I, n);
-          break;
-      }
+      narrow_tile_rows(m, y, O, a, I, panel, kPanel, b, I, n);
     }
   }
 }
@@ -245,6 +247,30 @@ void linear_narrow(float* out, const float* in, const float* W, const float* bia
         for (int64_t j = r.begin(); j < r.end(); ++j) task(j);
       },
       oneapi::tbb::simple_partitioner());
+}
+
+void small_gemm(float* out, int64_t ldo, const float* a, int64_t lda, const float* b, int64_t ldb,
+                int64_t M, int64_t K, int64_t O, bool lower_a) {
+  // Full 16-column panels are read in place; a partial last panel is copied into a zero-padded
+  // [K,kPanel] buffer so no row of b is read past column O.
+  std::vector<float> tail;
+  for (int64_t o = 0; o < O; o += kPanel) {
+    const int64_t n = std::min(kPanel, O - o);
+    const float* panel = b + o;
+    int64_t ldp = ldb;
+    if (n < kPanel) {
+      tail.assign(static_cast<size_t>(K * kPanel), 0.0f);
+      for (int64_t k = 0; k < K; ++k)
+        std::copy(b + k * ldb + o, b + k * ldb + o + n, tail.data() + k * kPanel);
+      panel = tail.data();
+      ldp = kPanel;
+    }
+    for (int64_t i = 0; i < M; i += kMr) {
+      const int64_t m = std::min(kMr, M - i);
+      const int64_t k_end = lower_a ? std::min(K, i + m) : K;
+      narrow_tile_rows(m, out + i * ldo + o, ldo, a + i * lda, lda, panel, ldp, nullptr, k_end, n);
+    }
+  }
 }
 
 void linear(float* out, const float* in, const float* W, const float* bias, int64_t T, int64_t I,

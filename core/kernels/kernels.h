@@ -22,6 +22,13 @@ void linear(float* out, const float* in, const float* W, const float* bias, int6
 // over i in order, then + bias), independent of tiling and threads.
 void linear_narrow(float* out, const float* in, const float* W, const float* bias, int64_t T,
                    int64_t I, int64_t O);
+// The narrow kernel on strided row-major operands, for products too small for a GEMM library's
+// packing (e.g. the SSD's per-chunk q × q × P product): out[M,O] = a[M,K] · b[K,O], row strides
+// ldo, lda, ldb. lower_a: a is lower triangular (a[i,k] == 0 for k > i, and those zeros must be
+// stored for k < the end of i's 6-row tile), so terms past each row tile's diagonal are skipped.
+// Serial; each element is the in-order multiply-add chain over k.
+void small_gemm(float* out, int64_t ldo, const float* a, int64_t lda, const float* b, int64_t ldb,
+                int64_t M, int64_t K, int64_t O, bool lower_a);
 // out[T,O] = in[T,I] · W[I,O] (+ bias[O]); GPT-2 Conv1D layout. bias may be null.
 void linear_in_out(float* out, const float* in, const float* W, const float* bias, int64_t T,
                    int64_t I, int64_t O);

@@ -15,9 +15,9 @@ namespace seqlens::kern {
 void linear(float* out, const float* in, const float* W, const float* bias, int64_t T, int64_t I,
             int64_t O);
 // The same product as `linear` (W[O,I], nn.Linear layout) by the narrow-product kernel that
-// `linear` uses when one side is short (I ≤ 32 with O ≥ 32, e.g. Mamba-1's dt_proj, or O ≤ 32,
-// e.g. the MoE router): W is packed into 16-column panels once per call and 6 × 16 output tiles
-// are accumulated in registers over the whole of I, bias added on the store. Any T, I, O ≥ 0
+// `linear` uses for T ≥ 6 when one side is short: I ≤ 32 with O ≥ 32 (Mamba-1's dt_proj) or
+// O ≤ 32 (the MoE router). W is packed into 16-column panels once per call and 6 × 16 output
+// tiles are accumulated in registers over the whole of I, bias added on the store. Any T, I, O ≥ 0
 // (callers normally go through `linear`). Each element's rounding is fixed (a multiply-add chain
 // over i in order, then + bias), independent of tiling and threads.
 void linear_narrow(float* out, const float* in, const float* W, const float* bias, int64_t T,

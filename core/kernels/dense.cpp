@@ -103,20 +103,22 @@ constexpr int64_t kNarrowOutput = 32;  // O up to this → narrow kernel
 constexpr int64_t kPanel = 16;         // output columns per packed panel (two AVX2 registers)
 constexpr int64_t kMr = 6;             // rows per register tile: 6 × 2 accumulators + 2 panel rows
 constexpr int64_t kNarrowRows = 48;    // rows per task (a multiple of kMr)
-constexpr int64_t kNarrowPanels = 8;   // panels per task (128 columns)
+constexpr int64_t kNarrowRowsShortInner = 132;  // rows per task when I ≤ kSmallInner
+constexpr int64_t kNarrowPanels = 8;            // panels per task (128 columns)
 
-// Wp[np][I][kPanel] = W[o,i] for o = p·kPanel + j < O, else 0; bp[np·kPanel] = bias or 0.
-void pack_narrow(float* Wp, float* bp, const float* W, const float* bias, int64_t I, int64_t O) {
-  const int64_t np = (O + kPanel - 1) / kPanel;
-  for (int64_t p = 0; p < np; ++p)
+// Panels [p0, p1) of Wᵀ: Wp[p1-p0][I][kPanel] = W[o,i] for o = p·kPanel + j < O, else 0;
+// bp[(p1-p0)·kPanel] = bias or 0.
+void pack_narrow(float* Wp, float* bp, const float* W, const float* bias, int64_t I, int64_t O,
+                 int64_t p0, int64_t p1) {
+  for (int64_t p = p0; p < p1; ++p)
     for (int64_t j = 0; j < kPanel; ++j) {
       const int64_t o = p * kPanel + j;
-      float* dst = Wp + p * I * kPanel + j;
+      float* dst = Wp + (p - p0) * I * kPanel + j;
       if (o < O)
         for (int64_t i = 0; i < I; ++i) dst[i * kPanel] = W[o * I + i];
       else
         for (int64_t i = 0; i < I; ++i) dst[i * kPanel] = 0.0f;
-      bp[p * kPanel + j] = (o < O && bias) ? bias[o] : 0.0f;
+      bp[(p - p0) * kPanel + j] = (o < O && bias) ? bias[o] : 0.0f;
     }
 }
 
@@ -193,7 +195,7 @@ void prefetch_span(const float* begin, const float* end) {
   for (const float* p = begin; p < end; p += 16) __builtin_prefetch(p, 0, Locality);
 }
 
-// Rows [t0, t1) × panels [p0, p1) of out[T,O] from packed Wp, bp.
+// Rows [t0, t1) × panels [p0, p1) of out[T,O] from Wp, bp packed from panel p0 on.
 void narrow_block(float* out, const float* in, const float* Wp, const float* bp, int64_t T,
                   int64_t I, int64_t O, int64_t t0, int64_t t1, int64_t p0, int64_t p1) {
   constexpr int64_t kAhead = 16;
@@ -208,8 +210,8 @@ void narrow_block(float* out, const float* in, const float* Wp, const float* bp,
     prefetch_span<3>(in + std::min(t + kMr, T) * I, in + std::min(t + 2 * kMr, T) * I);
     for (int64_t p = p0; p < p1; ++p) {
       float* y = out + t * O + p * kPanel;
-      const float* panel = Wp + p * I * kPanel;
-      const float* b = bp + p * kPanel;
+      const float* panel = Wp + (p - p0) * I * kPanel;
+      const float* b = bp + (p - p0) * kPanel;
       const int64_t n = std::min(kPanel, O - p * kPanel);
       narrow_tile_rows(m, y, O, a, I, panel, kPanel, b, I, n);
     }
@@ -226,25 +228,41 @@ void linear_narrow(float* out, const float* in, const float* W, const float* bia
                    int64_t I, int64_t O) {
   if (T <= 0 || O <= 0) return;
   const int64_t np = (O + kPanel - 1) / kPanel;
-  // Packed Wᵀ panels and padded bias: I·O floats, small next to the T·O output.
-  std::vector<float> Wp(static_cast<size_t>(np * I * kPanel)), bp(static_cast<size_t>(np * kPanel));
-  pack_narrow(Wp.data(), bp.data(), W, bias, I, O);
-  const int64_t n_r = (T + kNarrowRows - 1) / kNarrowRows,
-                n_c = (np + kNarrowPanels - 1) / kNarrowPanels;
-  auto task = [&](int64_t j) {
-    const int64_t r = j / n_c, c = j % n_c;
-    narrow_block(out, in, Wp.data(), bp.data(), T, I, O, r * kNarrowRows,
-                 std::min(T, (r + 1) * kNarrowRows), c * kNarrowPanels,
-                 std::min(np, (c + 1) * kNarrowPanels));
+  // Short inner dimension (dt_proj): each task packs its own panels (I·kPanel floats each, cheap
+  // next to its rows) and takes long row blocks, so a call on a 256-token chunk has no serial
+  // packing pass and few tasks. Long inner dimension (the router): W is packed once, up front.
+  const bool task_pack = I <= kSmallInner;
+  const int64_t rows = task_pack ? kNarrowRowsShortInner : kNarrowRows;
+  std::vector<float> Wp, bp;
+  if (!task_pack) {
+    Wp.resize(static_cast<size_t>(np * I * kPanel));
+    bp.resize(static_cast<size_t>(np * kPanel));
+    pack_narrow(Wp.data(), bp.data(), W, bias, I, O, 0, np);
+  }
+  auto block = [&](int64_t t0, int64_t t1, int64_t p0, int64_t p1) {
+    if (task_pack) {
+      std::vector<float> wp(static_cast<size_t>((p1 - p0) * I * kPanel)),
+          b(static_cast<size_t>((p1 - p0) * kPanel));
+      pack_narrow(wp.data(), b.data(), W, bias, I, O, p0, p1);
+      narrow_block(out, in, wp.data(), b.data(), T, I, O, t0, t1, p0, p1);
+    } else {
+      narrow_block(out, in, Wp.data() + p0 * I * kPanel, bp.data() + p0 * kPanel, T, I, O, t0, t1,
+                   p0, p1);
+    }
   };
+  const int64_t n_r = (T + rows - 1) / rows, n_c = (np + kNarrowPanels - 1) / kNarrowPanels;
   if (T * I * O < kParallelFlops || n_r * n_c < 2) {
-    narrow_block(out, in, Wp.data(), bp.data(), T, I, O, 0, T, 0, np);
+    block(0, T, 0, np);
     return;
   }
   oneapi::tbb::parallel_for(
       oneapi::tbb::blocked_range<int64_t>(0, n_r * n_c, 1),
       [&](const oneapi::tbb::blocked_range<int64_t>& r) {
-        for (int64_t j = r.begin(); j < r.end(); ++j) task(j);
+        for (int64_t j = r.begin(); j < r.end(); ++j) {
+          const int64_t rb = j / n_c, c = j % n_c;
+          block(rb * rows, std::min(T, (rb + 1) * rows), c * kNarrowPanels,
+                std::min(np, (c + 1) * kNarrowPanels));
+        }
       },
       oneapi::tbb::simple_partitioner());
 }

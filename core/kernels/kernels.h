@@ -14,6 +14,21 @@ namespace seqlens::kern {
 // out[T,O] = in[T,I] · W[O,I]ᵀ (+ bias[O]); nn.Linear layout. bias may be null.
 void linear(float* out, const float* in, const float* W, const float* bias, int64_t T, int64_t I,
             int64_t O);
+// The same product as `linear` (W[O,I], nn.Linear layout) by the narrow-product kernel that
+// `linear` uses for T ≥ 6 when one side is short: I ≤ 32 with O ≥ 32 (Mamba-1's dt_proj) or
+// O ≤ 32 (the MoE router). W is packed into 16-column panels once per call and 6 × 16 output
+// tiles are accumulated in registers over the whole of I, bias added on the store. Any T, I, O ≥ 0
+// (callers normally go through `linear`). Each element's rounding is fixed (a multiply-add chain
+// over i in order, then + bias), independent of tiling and threads.
+void linear_narrow(float* out, const float* in, const float* W, const float* bias, int64_t T,
+                   int64_t I, int64_t O);
+// The narrow kernel on strided row-major operands, for products too small for a GEMM library's
+// packing (e.g. the SSD's per-chunk q × q × P product): out[M,O] = a[M,K] · b[K,O], row strides
+// ldo, lda, ldb. lower_a: a is lower triangular (a[i,k] == 0 for k > i, and those zeros must be
+// stored for k < the end of i's 6-row tile), so terms past each row tile's diagonal are skipped.
+// Serial; each element is the in-order multiply-add chain over k.
+void small_gemm(float* out, int64_t ldo, const float* a, int64_t lda, const float* b, int64_t ldb,
+                int64_t M, int64_t K, int64_t O, bool lower_a);
 // out[T,O] = in[T,I] · W[I,O] (+ bias[O]); GPT-2 Conv1D layout. bias may be null.
 void linear_in_out(float* out, const float* in, const float* W, const float* bias, int64_t T,
                    int64_t I, int64_t O);

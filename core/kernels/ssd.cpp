@@ -207,15 +207,18 @@ void ssd_hidden_attention(float* M, const float* dt, const float* A, const float
   Eigen::Map<MatRM> Mm(M, T, T);
   Mm.noalias() = Cg * Bg.transpose();
 
+  // Stable segsum: Σ_{k=s+1..t} a_k = A·(Γ_t − Γ_s) with the running sum Γ of Δ in double, so
+  // the difference never cancels two large float sums; it vectorises over s, where summing a_k
+  // backwards from each t was a serial double loop of T²/2 steps per head.
+  std::vector<double> gamma(static_cast<size_t>(T));  // [T] Γ_t = Σ_{k≤t} Δ_k
+  double acc = 0.0;
+  for (int64_t t = 0; t < T; ++t) gamma[t] = acc += dt[t * H + h];
+  const double a = A[h];
   auto rows = [&](int64_t t0, int64_t t1) {
     std::vector<float> L(static_cast<size_t>(T));  // [T] one row of L
     for (int64_t t = t0; t < t1; ++t) {
-      // Stable segsum: walk s from t down, summing a_{s+1..t} directly (no cumsum difference).
-      double seg = 0.0;
-      for (int64_t s = t; s >= 0; --s) {
-        L[s] = static_cast<float>(seg);
-        seg += dt[s * H + h] * A[h];
-      }
+      const double gt = gamma[t];
+      for (int64_t s = 0; s <= t; ++s) L[s] = static_cast<float>(a * (gt - gamma[s]));
       vexp(L.data(), L.data(), t + 1);
       float* row = M + t * T;
       for (int64_t s = 0; s <= t; ++s) row[s] *= L[s];

@@ -192,68 +192,76 @@ void selective_step(float* y, float* state, const float* u, const float* delta, 
 }
 void mamba1_hidden_attention(float* alpha, const float* delta, const float* A, const float* B,
                              const float* C, int64_t c, int64_t T, int64_t E, int64_t N) {
-  // Γ_t = Σ_{k≤t} Δ_k in double; the exponent A·(Γ_t − Γ_s) is then ≤ 0 for s ≤ t and never
-  // formed as a difference of two large float exponents.
+  using MatRM = Eigen::Matrix<float, Eigen::Dynamic, Eigen::Dynamic, Eigen::RowMajor>;
+  // Γ_t = Σ_{k≤t} Δ_k in double: every exponent below is A·(Γ_later − Γ_earlier), formed from a
+  // double difference, so it is ≤ 0 and never the difference of two large float sums.
   std::vector<double> gamma(static_cast<size_t>(T));  // [T]
   double acc = 0.0;
   for (int64_t t = 0; t < T; ++t) gamma[t] = acc += delta[t * E + c];
   const float* a = A + c * N;
+  auto decay = [&](double later, double earlier, int64_t n) {
+    return static_cast<float>(static_cast<double>(a[n]) * (later - earlier));  // ≤ 0
+  };
 
-  // Within a block of rows the decays follow a recurrence: exp(A·(Γ_t − Γ_s)) =
-  // exp(A·(Γ_{t−1} − Γ_s)) · exp(A·Δ_t), so only a block's first row takes T·N exponentials and
-  // every further row N (the products drift by a few ulps over a block, far inside tolerance).
-  // Everything is laid out state-major ([N, T]: the decays w, Bᵀ) so that each row is a sum over
-  // n of contiguous, vectorised passes over s, always in the order n = 0, 1, …, N−1.
-  std::vector<float> bt(static_cast<size_t>(N * T));  // [N,T] Bᵀ
-  std::vector<float> dc(static_cast<size_t>(T));      // [T] Δ of channel c
-  for (int64_t s = 0; s < T; ++s) {
-    dc[s] = delta[s * E + c];
-    for (int64_t n = 0; n < N; ++n) bt[n * T + s] = B[s * N + n];
-  }
+  // Rows in fixed blocks [t0, t1). Left of the block (s < t0) the decay factors through the
+  // block's reference point Γ_{t0−1}:  exp(A(Γ_t − Γ_s)) = exp(A(Γ_t − Γ_{t0−1}))·exp(A(Γ_{t0−1} −
+  // Γ_s)), both factors ≤ 1, so that part is one matrix product P·Qᵀ with
+  //   P[t,n] = C[t,n]·exp(A_n(Γ_t − Γ_{t0−1}))          (t in the block)
+  //   Q[s,n] = Δ_s·B[s,n]·exp(A_n(Γ_{t0−1} − Γ_s))      (s < t0).
+  // The triangle inside the block (t0 ≤ s ≤ t) is summed directly. O(T·N) exponentials per block
+  // instead of O(T²·N); where a block starts decides the rounding, so the blocks are fixed.
+  constexpr int64_t kRows = 32;
   auto rows = [&](int64_t t0, int64_t t1) {
-    std::vector<float> w(static_cast<size_t>(N * T));  // [N,s] exp(A·(Γ_t − Γ_s)) of row t
-    std::vector<float> step(static_cast<size_t>(N));   // [N] exp(A·Δ_t)
-    for (int64_t t = t0; t < t1; ++t) {
-      const bool first = t == t0;
-      if (first) {
-        for (int64_t n = 0; n < N; ++n) {
-          float* wn = w.data() + n * T;
-          for (int64_t s = 0; s <= t; ++s)
-            wn[s] = a[n] * static_cast<float>(gamma[t] - gamma[s]);  // Σ_{k=s+1..t} Δ_k ≥ 0
-          vexp(wn, wn, t + 1);
-        }
-      } else {
-        for (int64_t n = 0; n < N; ++n) step[n] = a[n] * dc[t];
-        vexp(step.data(), step.data(), N);
+    const int64_t b = t1 - t0;
+    if (t0 > 0) {
+      const double ref = gamma[t0 - 1];
+      MatRM P(b, N), Q(t0, N);
+      for (int64_t i = 0; i < b; ++i)
+        for (int64_t n = 0; n < N; ++n) P(i, n) = decay(gamma[t0 + i], ref, n);
+      for (int64_t s = 0; s < t0; ++s)
+        for (int64_t n = 0; n < N; ++n) Q(s, n) = decay(ref, gamma[s], n);
+      vexp(P.data(), P.data(), b * N);
+      vexp(Q.data(), Q.data(), t0 * N);
+      for (int64_t i = 0; i < b; ++i)
+        for (int64_t n = 0; n < N; ++n) P(i, n) *= C[(t0 + i) * N + n];
+      for (int64_t s = 0; s < t0; ++s) {
+        const float d = delta[s * E + c];
+        for (int64_t n = 0; n < N; ++n) Q(s, n) *= d * B[s * N + n];
       }
+      Eigen::Map<MatRM, 0, Eigen::OuterStride<>> left(alpha + t0 * T, b, t0,
+                                                      Eigen::OuterStride<>(T));
+      left.noalias() = P * Q.transpose();
+    }
+    std::vector<float> w(static_cast<size_t>(b * N));  // [s − t0, N] decays of one row
+    for (int64_t t = t0; t < t1; ++t) {
+      const int64_t k = t - t0 + 1;  // keys t0..t
+      for (int64_t j = 0; j < k; ++j)
+        for (int64_t n = 0; n < N; ++n) w[j * N + n] = decay(gamma[t], gamma[t0 + j], n);
+      vexp(w.data(), w.data(), k * N);
       const float* Ct = C + t * N;
       float* row = alpha + t * T;
-      std::fill(row, row + T, 0.0f);
-      for (int64_t n = 0; n < N; ++n) {
-        float* wn = w.data() + n * T;
-        const float* bn = bt.data() + n * T;
-        const float cn = Ct[n];
-        if (!first) {
-          const float sn = step[n];
-          for (int64_t s = 0; s < t; ++s) wn[s] *= sn;
-          wn[t] = 1.0f;
-        }
-        for (int64_t s = 0; s <= t; ++s) row[s] += wn[s] * (cn * bn[s]);
+      for (int64_t j = 0; j < k; ++j) {
+        const int64_t s = t0 + j;
+        const float* Bs = B + s * N;
+        float sum = 0.0f;
+        for (int64_t n = 0; n < N; ++n) sum += w[j * N + n] * (Ct[n] * Bs[n]);
+        row[s] = delta[s * E + c] * sum;
       }
-      for (int64_t s = 0; s <= t; ++s) row[s] *= dc[s];
+      std::fill(row + t + 1, row + T, 0.0f);
     }
   };
-  // Fixed row blocks: where a block starts decides the rounding, so the blocks must not depend
-  // on how TBB splits the work.
-  constexpr int64_t kRows = 32;
+  const int64_t blocks = (T + kRows - 1) / kRows;
   if (T * T * N < (int64_t{1} << 16)) {
-    for (int64_t t0 = 0; t0 < T; t0 += kRows) rows(t0, std::min(T, t0 + kRows));
+    for (int64_t i = 0; i < blocks; ++i) rows(i * kRows, std::min(T, (i + 1) * kRows));
     return;
   }
   oneapi::tbb::parallel_for(
-      oneapi::tbb::blocked_range<int64_t>(0, (T + kRows - 1) / kRows, 1),
+      oneapi::tbb::blocked_range<int64_t>(0, blocks, 1),
       [&](const oneapi::tbb::blocked_range<int64_t>& r) {
-        for (int64_t b = r.begin(); b < r.end(); ++b) rows(b * kRows, std::min(T, (b + 1) * kRows));
+        for (int64_t i = r.begin(); i < r.end(); ++i) {
+          const int64_t blk = blocks - 1 - i;  // the widest blocks first: a short tail
+          rows(blk * kRows, std::min(T, (blk + 1) * kRows));
+        }
       },
       oneapi::tbb::simple_partitioner());
 }

@@ -38,8 +38,8 @@ TEST(Mamba1HiddenAttention, DiagonalIsDeltaTimesCBAndUpperTriangleIsZero) {
 }
 
 // Matches α written straight from its definition, with a double product of Ā factors.
-// T = 23 fits one row block; T = 100 with N = 16 spans several blocks (each restarts its decay
-// recurrence from exponentials) and runs them in parallel.
+// T = 23 fits one row block (its triangle, summed directly); T = 100 with N = 16 spans several
+// blocks (left of each block, one product through the block's reference point) in parallel.
 TEST(Mamba1HiddenAttention, MatchesDefinition) {
   for (const auto& [T, E, N] : {std::tuple{23, 4, 6}, std::tuple{100, 2, 16}}) {
     std::mt19937 rng(2);

@@ -19,6 +19,7 @@ namespace {
 using MatRM = Eigen::Matrix<float, Eigen::Dynamic, Eigen::Dynamic, Eigen::RowMajor>;
 using Strided = Eigen::OuterStride<>;
 using CStridedMap = Eigen::Map<const MatRM, 0, Strided>;
+using StridedMap = Eigen::Map<MatRM, 0, Strided>;
 using MapRM = Eigen::Map<MatRM>;
 
 // Runs f(h) for every head; heads are independent, so the split never changes a result.
@@ -204,8 +205,6 @@ void ssd_hidden_attention(float* M, const float* dt, const float* A, const float
   const int64_t g = h * G / H;
   const CStridedMap Bg(B + g * N, T, N, Strided(G * N));
   const CStridedMap Cg(C + g * N, T, N, Strided(G * N));
-  Eigen::Map<MatRM> Mm(M, T, T);
-  Mm.noalias() = Cg * Bg.transpose();
 
   // Stable segsum: Σ_{k=s+1..t} a_k = A·(Γ_t − Γ_s) with the running sum Γ of Δ in double, so
   // the difference never cancels two large float sums; it vectorises over s, where summing a_k
@@ -215,6 +214,10 @@ void ssd_hidden_attention(float* M, const float* dt, const float* A, const float
   for (int64_t t = 0; t < T; ++t) gamma[t] = acc += dt[t * H + h];
   const double a = A[h];
   auto rows = [&](int64_t t0, int64_t t1) {
+    // C·Bᵀ for these rows and the keys they see (0..t1−1): the causal part only, in the rows'
+    // own task (one product per head would run on one thread and do twice the work).
+    StridedMap rows_cb(M + t0 * T, t1 - t0, t1, Strided(T));
+    rows_cb.noalias() = Cg.middleRows(t0, t1 - t0) * Bg.topRows(t1).transpose();
     std::vector<float> L(static_cast<size_t>(T));  // [T] one row of L
     for (int64_t t = t0; t < t1; ++t) {
       const double gt = gamma[t];
@@ -229,9 +232,19 @@ void ssd_hidden_attention(float* M, const float* dt, const float* A, const float
     rows(0, T);
     return;
   }
+  // Fixed 32-row blocks, widest first: a block's product shape (and so its rounding) must not
+  // depend on how TBB splits the rows.
+  constexpr int64_t kRows = 32;
+  const int64_t blocks = (T + kRows - 1) / kRows;
   oneapi::tbb::parallel_for(
-      oneapi::tbb::blocked_range<int64_t>(0, T, 32),
-      [&](const oneapi::tbb::blocked_range<int64_t>& r) { rows(r.begin(), r.end()); });
+      oneapi::tbb::blocked_range<int64_t>(0, blocks, 1),
+      [&](const oneapi::tbb::blocked_range<int64_t>& r) {
+        for (int64_t i = r.begin(); i < r.end(); ++i) {
+          const int64_t b = blocks - 1 - i;
+          rows(b * kRows, std::min(T, (b + 1) * kRows));
+        }
+      },
+      oneapi::tbb::simple_partitioner());
 }
 
 }  // namespace seqlens::kern

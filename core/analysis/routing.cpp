@@ -40,8 +40,8 @@ int64_t LayerRouting::busiest_expert() const {
   return std::max_element(load.begin(), load.end()) - load.begin();
 }
 
-LayerRouting reduce_routing(const std::vector<float>& probs, const std::vector<int32_t>& topk_idx,
-                            const std::vector<float>& topk_weight, int64_t T, int64_t E, int64_t k,
+LayerRouting reduce_routing(std::span<const float> probs, const std::vector<int32_t>& topk_idx,
+                            std::span<const float> topk_weight, int64_t T, int64_t E, int64_t k,
                             int64_t layer) {
   if (T < 0 || E < 1) bad("reduce_routing: need T >= 0 and E >= 1 experts.");
   if (k < 1 || k > E)
@@ -60,9 +60,9 @@ LayerRouting reduce_routing(const std::vector<float>& probs, const std::vector<i
   r.T = T;
   r.E = E;
   r.k = k;
-  r.probs = probs;
+  r.probs.assign(probs.begin(), probs.end());
   r.topk_idx = topk_idx;
-  r.topk_weight = topk_weight;
+  r.topk_weight.assign(topk_weight.begin(), topk_weight.end());
   r.entropy_bits.resize(static_cast<size_t>(T));
   r.entropy_norm.resize(static_cast<size_t>(T));
   r.load.assign(static_cast<size_t>(E), 0.0f);

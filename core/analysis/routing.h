@@ -7,6 +7,7 @@
 #pragma once
 
 #include <cstdint>
+#include <span>
 #include <vector>
 
 #include "core/instrument/trace.h"
@@ -46,8 +47,8 @@ struct LayerRouting {
 // Reduces the three arrays of one MoE layer. probs [T,E], topk_idx [T,k], topk_weight [T,k].
 // Throws Error(InvalidArgument) on wrong sizes, k outside [1, E], an expert index outside [0, E)
 // or an expert chosen twice by the same token.
-LayerRouting reduce_routing(const std::vector<float>& probs, const std::vector<int32_t>& topk_idx,
-                            const std::vector<float>& topk_weight, int64_t T, int64_t E, int64_t k,
+LayerRouting reduce_routing(std::span<const float> probs, const std::vector<int32_t>& topk_idx,
+                            std::span<const float> topk_weight, int64_t T, int64_t E, int64_t k,
                             int64_t layer = -1);
 
 // Entropy in bits of one distribution p[0..n) (0·log 0 = 0).

@@ -5,8 +5,10 @@
 
 #include <cstdint>
 #include <map>
+#include <memory>
 #include <set>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "core/common/tensor.h"
@@ -26,12 +28,34 @@ struct RecordRequest {
   bool stop_after_last_layer = false;
 };
 
+// A float array whose resize leaves new elements uninitialised: recorded maps are lent to the
+// kernels that write every element, so zeroing them first (tens of MB per pass) is wasted.
+template <typename T>
+struct DefaultInitAllocator : std::allocator<T> {
+  template <typename U>
+  struct rebind {
+    using other = DefaultInitAllocator<U>;
+  };
+  DefaultInitAllocator() = default;
+  template <typename U>
+  DefaultInitAllocator(const DefaultInitAllocator<U>&) noexcept {}
+  template <typename U>
+  void construct(U* p) noexcept {
+    ::new (static_cast<void*>(p)) U;  // default-initialised: no zeroing
+  }
+  template <typename U, typename... Args>
+  void construct(U* p, Args&&... args) {
+    ::new (static_cast<void*>(p)) U(std::forward<Args>(args)...);
+  }
+};
+using FloatArray = std::vector<float, DefaultInitAllocator<float>>;
+
 struct RecordedArray {
   std::string name;  // "blocks.3.ssm.state", "logits"
   Site site;
   int64_t layer = -1;
   std::vector<int64_t> shape;
-  std::vector<float> f32;    // float sites
+  FloatArray f32;            // float sites
   std::vector<int32_t> i32;  // TopkIdx
   int64_t time_stride = 1;   // > 1 when the SSM state was subsampled in time
 };

@@ -156,7 +156,7 @@ std::vector<NpyArray> to_npy(std::vector<RecordedArray>&& recorded) {
     } else {
       out.push_back(npy_f32(r.name, r.shape, r.f32.data()));
     }
-    std::vector<float>().swap(r.f32);
+    FloatArray().swap(r.f32);
     std::vector<int32_t>().swap(r.i32);
   }
   return out;

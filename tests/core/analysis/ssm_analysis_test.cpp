@@ -54,7 +54,7 @@ RecordedArray arr(Site site, int64_t layer, std::vector<int64_t> shape, std::vec
   a.site = site;
   a.layer = layer;
   a.shape = std::move(shape);
-  a.f32 = std::move(v);
+  a.f32.assign(v.begin(), v.end());
   a.time_stride = stride;
   return a;
 }

@@ -4,6 +4,7 @@
 #include <QHBoxLayout>
 #include <QLabel>
 #include <QMouseEvent>
+#include <QSet>
 #include <QSignalBlocker>
 #include <QStandardItemModel>
 #include <QToolTip>
@@ -294,16 +295,12 @@ void AttentionHeadView::showCurrent() {
   if (m) {
     const MapNorm mode = hidden ? norm_ : MapNorm::Raw;
     const analysis::MapValues v = analysis::normalise_map(*m, mode);
-    QCPColorMapData* d = map_->data();
-    d->setSize(static_cast<int>(v.cols), static_cast<int>(v.rows));
     // Cell centres at 0..n−1; QCPColorMap draws a lone cell exactly over its range instead.
     auto centres = [](int64_t n) {
       return n == 1 ? QCPRange(-0.5, 0.5) : QCPRange(0, double(n - 1));
     };
-    d->setRange(centres(v.cols), centres(v.rows));
-    for (int r = 0; r < v.rows; ++r)
-      for (int c = 0; c < v.cols; ++c)
-        d->setCell(c, r, v.values[static_cast<size_t>(r * v.cols + c)]);
+    fill_color_map(map_, v.values.data(), static_cast<int>(v.cols), static_cast<int>(v.rows),
+                   centres(v.cols), centres(v.rows));
     map_->setGradient(v.diverging ? diverging() : viridis());
     map_->setDataRange(QCPRange(v.lo, v.hi));
     scale_->axis()->setLabel(!hidden                      ? tr("attention probability")
@@ -342,8 +339,11 @@ void AttentionHeadView::updateTickers() {
   // As many token labels as fit the axes at their current size (every token when there is room).
   if (!currentMap()) return;
   const QFontMetrics fm(plot_->xAxis->tickLabelFont());
+  // Measure each distinct label once: text shaping is ~2 µs a call, and 512 byte tokens have a
+  // few dozen distinct labels.
   int widest = 0;
-  for (const QString& l : key_labels_) widest = std::max(widest, fm.horizontalAdvance(l));
+  const QSet<QString> distinct(key_labels_.begin(), key_labels_.end());
+  for (const QString& l : distinct) widest = std::max(widest, fm.horizontalAdvance(l));
   // The axis rect's size from the last layout, or an estimate before the first one.
   const int w = rect_->width() > 50 ? rect_->width() : plot_->width() - 160;
   const int h = rect_->height() > 50 ? rect_->height() : plot_->height() - 90;

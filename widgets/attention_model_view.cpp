@@ -289,12 +289,8 @@ void AttentionModelView::fillThumbnails() {
     const MapNorm mode = ref.kind == MapKind::Softmax ? MapNorm::Raw : norm_;
     const analysis::MapValues v = analysis::thumbnail_map(ref, mode, kThumbnailCells);
     QCPColorMap* map = thumbs_[i].map;
-    QCPColorMapData* d = map->data();
-    d->setSize(static_cast<int>(v.cols), static_cast<int>(v.rows));
-    d->setRange(cell_centres(v.cols, ref.S), cell_centres(v.rows, ref.T));
-    for (int r = 0; r < v.rows; ++r)
-      for (int c = 0; c < v.cols; ++c)
-        d->setCell(c, r, v.values[static_cast<size_t>(r * v.cols + c)]);
+    fill_color_map(map, v.values.data(), static_cast<int>(v.cols), static_cast<int>(v.rows),
+                   cell_centres(v.cols, ref.S), cell_centres(v.rows, ref.T));
     map->setGradient(v.diverging ? diverging() : viridis());
     map->setDataRange(QCPRange(v.lo, v.hi));
     thumbs_[i].rect->axis(QCPAxis::atBottom)->setRange(-0.5, ref.S - 0.5);

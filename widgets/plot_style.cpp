@@ -77,7 +77,33 @@ class ReplotOnShow : public QObject {
   }
 };
 
+// QCPColorMapData with a bulk fill: its grid and bounds are protected members.
+class BulkColorMapData : public QCPColorMapData {
+ public:
+  using QCPColorMapData::QCPColorMapData;
+  void fill(const float* values) {
+    const qsizetype n = qsizetype(mKeySize) * mValueSize;
+    if (n == 0) return;
+    double lo = values[0], hi = values[0];
+    for (qsizetype i = 0; i < n; ++i) {
+      const double v = values[i];
+      mData[i] = v;  // mData[value index · key count + key index]: row-major, rows = values
+      lo = std::min(lo, v);
+      hi = std::max(hi, v);
+    }
+    mDataBounds = QCPRange(lo, hi);
+    mDataModified = true;
+  }
+};
+
 }  // namespace
+
+void fill_color_map(QCPColorMap* map, const float* values, int cols, int rows, QCPRange keys,
+                    QCPRange value_range) {
+  BulkColorMapData data(cols, rows, keys, value_range);
+  data.fill(values);
+  map->setData(&data, true);  // one block copy of the grid (the map keeps its own data object)
+}
 
 void replot_when_visible(QCustomPlot* plot) {
   if (plot->isVisible()) {

@@ -7,6 +7,8 @@
 class QCustomPlot;
 class QCPColorGradient;
 class QCPAxisTickerText;
+class QCPColorMap;
+class QCPRange;
 
 namespace seqlens::widgets {
 
@@ -24,6 +26,11 @@ void apply_palette(QCustomPlot* plot);
 // and replots when it is next shown. Every view replots through this, so an edit pays only for
 // the views the user can see. Exports are unaffected: they draw the plot's current data directly.
 void replot_when_visible(QCustomPlot* plot);
+
+// Gives `map` a rows × cols grid (row-major `values`, row = value axis) spanning `keys` × `rows`
+// cell centres, in one pass: setCell per cell costs ~3 ns and a 512 × 512 map has 262,144.
+void fill_color_map(QCPColorMap* map, const float* values, int cols, int rows, QCPRange keys,
+                    QCPRange value_range);
 
 QSharedPointer<QCPAxisTickerText> token_ticker(const QStringList& labels, int max_ticks = 40);
 

@@ -4,6 +4,8 @@
 #include <QVBoxLayout>
 
 #include <algorithm>
+#include <future>
+#include <vector>
 
 #include <qcustomplot.h>
 
@@ -283,11 +285,30 @@ void AttentionModelView::rebuild() {
 }
 
 void AttentionModelView::fillThumbnails() {
-  for (size_t i = 0; i < thumbs_.size(); ++i) {
+  // The reductions read every map whole (32 maps of 512 × 512 are 32 MB for jamba-tiny): with
+  // many maps, a helper thread takes every other one. Only data is computed there; the widgets
+  // are touched below, on this thread.
+  const size_t n = thumbs_.size();
+  std::vector<analysis::MapValues> values(n);
+  auto reduce = [&](size_t first) {
+    for (size_t i = first; i < n; i += 2) {
+      const AttentionMapRef& ref = maps_[i];
+      // Softmax maps are probabilities in every mode: draw them as they are.
+      const MapNorm mode = ref.kind == MapKind::Softmax ? MapNorm::Raw : norm_;
+      values[i] = analysis::thumbnail_map(ref, mode, kThumbnailCells);
+    }
+  };
+  if (n >= 4) {
+    std::future<void> odd = std::async(std::launch::async, reduce, size_t{1});
+    reduce(0);
+    odd.get();  // rethrows what the helper threw
+  } else {
+    reduce(0);
+    reduce(1);
+  }
+  for (size_t i = 0; i < n; ++i) {
     const AttentionMapRef& ref = maps_[i];
-    // Softmax maps are probabilities in every mode: draw them as they are.
-    const MapNorm mode = ref.kind == MapKind::Softmax ? MapNorm::Raw : norm_;
-    const analysis::MapValues v = analysis::thumbnail_map(ref, mode, kThumbnailCells);
+    const analysis::MapValues& v = values[i];
     QCPColorMap* map = thumbs_[i].map;
     fill_color_map(map, v.values.data(), static_cast<int>(v.cols), static_cast<int>(v.rows),
                    cell_centres(v.cols, ref.S), cell_centres(v.rows, ref.T));

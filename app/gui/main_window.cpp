@@ -15,6 +15,7 @@
 #include <QSplitter>
 #include <QStatusBar>
 #include <QTabWidget>
+#include <QTimer>
 #include <QToolBar>
 #include <QToolButton>
 
@@ -115,6 +116,13 @@ MainWindow::MainWindow(Session* session, QWidget* parent) : QMainWindow(parent),
   cancel_->setText(tr("Cancel"));
   cancel_->hide();
   statusBar()->addPermanentWidget(cancel_);
+  progress_delay_ = new QTimer(this);
+  progress_delay_->setSingleShot(true);
+  progress_delay_->setInterval(kProgressDelayMs);
+  connect(progress_delay_, &QTimer::timeout, this, [this] {
+    progress_->show();
+    cancel_->show();
+  });
 
   buildMenus();
 
@@ -157,9 +165,16 @@ MainWindow::MainWindow(Session* session, QWidget* parent) : QMainWindow(parent),
   connect(runner, &JobRunner::laneBusyChanged, this, [this](Lane lane, bool busy) {
     if (lane == Lane::Scaling) scaling_view_->setRunning(busy);
     if (lane == Lane::Trace || lane == Lane::Export) {
-      progress_->setVisible(busy);
-      cancel_->setVisible(busy);
+      // Only work that lasts shows progress: an edit's pass is done in tens of milliseconds, and
+      // showing and hiding the bar would relayout and repaint the status bar every time.
       progress_->setValue(0);
+      if (busy) {
+        progress_delay_->start();
+      } else {
+        progress_delay_->stop();
+        progress_->hide();
+        cancel_->hide();
+      }
     }
   });
   connect(runner, &JobRunner::progress, this, [this](Lane lane, double f) {

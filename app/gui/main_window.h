@@ -15,6 +15,7 @@
 class QLabel;
 class QProgressBar;
 class QTabWidget;
+class QTimer;
 class QToolButton;
 
 namespace seqlens::widgets {
@@ -97,6 +98,8 @@ class MainWindow : public QMainWindow {
   QLabel* status_;
   QProgressBar* progress_;
   QToolButton* cancel_;
+  QTimer* progress_delay_;  // shows progress_ once a job has run this long
+  static constexpr int kProgressDelayMs = 200;
   std::shared_ptr<const ScalingResult> scaling_;
   int scaling_max_ = 0;         // the last measurement's longest input; 0 until one was requested
   bool scaling_stale_ = false;  // the architecture changed since the last measurement

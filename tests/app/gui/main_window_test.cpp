@@ -4,11 +4,16 @@
 
 #include <QComboBox>
 #include <QLabel>
+#include <QProgressBar>
 #include <QSettings>
 #include <QSignalSpy>
 #include <QStatusBar>
 #include <QTabWidget>
 #include <QTest>
+
+#include <atomic>
+#include <chrono>
+#include <thread>
 
 #include <qcustomplot.h>
 
@@ -95,6 +100,31 @@ TEST(MainWindow, EveryViewDrawsTheTraceOfTheCurrentModel) {
   QSet<QString> stems;
   for (const widgets::ChartView* v : window.views()) stems.insert(v->exportStem());
   EXPECT_EQ(stems.size(), window.views().size());
+}
+
+// Progress appears only for work that lasts: a job just started shows nothing (an edit's pass is
+// over in tens of milliseconds), one still running a moment later shows the bar, and the bar
+// goes when the job ends.
+TEST(MainWindow, ProgressShowsOnlyForWorkThatLasts) {
+  test::qt_app();
+  Session session;
+  MainWindow window(&session);
+  window.show();
+  auto* bar = window.statusBar()->findChild<QProgressBar*>();
+  ASSERT_NE(bar, nullptr);
+  std::atomic<bool> release{false};
+  session.runner().submit<int>(
+      Lane::Export,
+      [&](JobContext&) {
+        while (!release) std::this_thread::sleep_for(std::chrono::milliseconds(1));
+        return 0;
+      },
+      [](int) {});
+  QApplication::processEvents();
+  EXPECT_FALSE(bar->isVisible());  // the delay has not passed: no flash for short jobs
+  ASSERT_TRUE(test::wait_until([&] { return bar->isVisible(); }));
+  release = true;
+  ASSERT_TRUE(test::wait_until([&] { return !bar->isVisible(); }));
 }
 
 TEST(MainWindow, CompareTabRunsTheThreeArchitecturesOnTheSameInput) {

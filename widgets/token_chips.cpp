@@ -1,5 +1,6 @@
 #include "widgets/token_chips.h"
 
+#include <QHash>
 #include <QHelpEvent>
 #include <QMouseEvent>
 #include <QPainter>
@@ -61,13 +62,20 @@ void TokenChips::relayout() {
   const int h = fm.height() + 6;
   const int w_avail = std::max(kMinChipW, viewport()->width() - 2 * kMargin);
   rects_.assign(static_cast<size_t>(chipCount()), QRect());
+  // Each distinct label is measured once (text shaping costs microseconds a call; a 512-token
+  // input has a few dozen distinct byte labels).
+  QHash<QString, int> advance;
+  auto width_of = [&](const QString& label) {
+    auto it = advance.find(label);
+    if (it == advance.end()) it = advance.insert(label, fm.horizontalAdvance(label));
+    return *it;
+  };
   int x = kMargin, y = kMargin;
   for (int i = 0; i < chipCount(); ++i) {
     // UTF-8 continuation bytes ("·") get slim chips, so a Cyrillic word stays compact.
     const bool cont = labels_[i] == QStringLiteral("·");
     const int w =
-        cont ? 9
-             : std::min(w_avail, std::max(kMinChipW, fm.horizontalAdvance(labels_[i]) + 2 * kPadX));
+        cont ? 9 : std::min(w_avail, std::max(kMinChipW, width_of(labels_[i]) + 2 * kPadX));
     if (x > kMargin && x + w > kMargin + w_avail) {
       x = kMargin;
       y += h + kGap;

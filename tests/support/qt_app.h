@@ -3,7 +3,9 @@
 
 #include <QApplication>
 #include <QElapsedTimer>
+#include <QSettings>
 #include <QStandardPaths>
+#include <QTemporaryDir>
 #include <QThread>
 
 namespace seqlens::test {
@@ -15,8 +17,13 @@ inline QApplication& qt_app() {
   static QApplication* app = [] {
     qputenv("QT_QPA_PLATFORM",
             qgetenv("QT_QPA_PLATFORM").isEmpty() ? "offscreen" : qgetenv("QT_QPA_PLATFORM"));
-    // Settings of tests never touch the user's: a test organisation in test-mode paths.
+    // Settings of tests never touch the user's: a test organisation in test-mode paths, and
+    // each test process in a folder of its own — ctest runs tests in parallel processes, and one
+    // that clears the settings must not wipe what another has just written.
     QStandardPaths::setTestModeEnabled(true);
+    static QTemporaryDir settings_dir;
+    for (QSettings::Format f : {QSettings::NativeFormat, QSettings::IniFormat})
+      QSettings::setPath(f, QSettings::UserScope, settings_dir.path());
     auto* a = new QApplication(argc, argv);
     QApplication::setOrganizationName(QStringLiteral("SeqLensTest"));
     QApplication::setApplicationName(QStringLiteral("SeqLensTest"));

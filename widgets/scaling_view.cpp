@@ -391,6 +391,16 @@ void ScalingView::updateMarker() {
     markers_[c]->point2->setCoords(n, 10.0);
     marker_labels_[c]->position->setCoords(n, 1.0);
     marker_labels_[c]->setText(tr("your input: %1 tokens").arg(current_length_));
+    // The label sits left of the line, unless the line is in the left part of the chart (a short
+    // input, below the first measured length): then right of it, so it is never clipped.
+    const QCPRange xr = rects_[c]->axis(QCPAxis::atBottom)->range();
+    const double frac = xr.lower > 0 && xr.upper > xr.lower && n > 0
+                            ? std::log(n / xr.lower) / std::log(xr.upper / xr.lower)
+                            : 0.5;
+    const bool right_of_line = frac < 0.35;
+    marker_labels_[c]->setPositionAlignment((right_of_line ? Qt::AlignLeft : Qt::AlignRight) |
+                                            Qt::AlignBottom);
+    marker_labels_[c]->setPadding(right_of_line ? QMargins(4, 2, 2, 4) : QMargins(2, 2, 4, 4));
   }
 }
 

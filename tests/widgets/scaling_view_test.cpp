@@ -3,6 +3,7 @@
 // measurement through its signals.
 #include <gtest/gtest.h>
 
+#include <QApplication>
 #include <QComboBox>
 #include <QProgressBar>
 #include <QPushButton>
@@ -136,6 +137,32 @@ TEST(ScalingView, SetCurrentLengthMovesTheMarker) {
   EXPECT_GT(v.plot()->axisRect(0)->axis(QCPAxis::atBottom)->range().upper, 5000);
   v.setCurrentLength(-1);
   EXPECT_FALSE(v.lengthMarker(ScalingView::TimeChart)->visible());
+}
+
+// A short input sits left of the first measured length: its label goes right of the line, so it
+// stays inside the chart instead of being clipped at the left edge; a long one stays left of it.
+TEST(ScalingView, TheInputLabelStaysInsideTheChart) {
+  test::qt_app();
+  ScalingView v;
+  v.resize(900, 600);
+  v.show();
+  QApplication::processEvents();  // lay the plot out at its size
+  v.setResult(made_result());
+  QCPItemText* label = nullptr;
+  for (int i = 0; i < v.plot()->itemCount(); ++i)
+    if (auto* t = qobject_cast<QCPItemText*>(v.plot()->item(i));
+        t && t->clipAxisRect() == v.plot()->axisRect(0) &&
+        t->position->typeX() == QCPItemPosition::ptPlotCoords)
+      label = t;
+  ASSERT_NE(label, nullptr);
+  for (int n : {20, 300, 1000}) {
+    v.setCurrentLength(n);
+    v.plot()->replot();
+    const QRect area = v.plot()->axisRect(0)->rect();
+    EXPECT_TRUE(label->text().contains(QString::number(n)));
+    EXPECT_GE(label->topLeft->pixelPosition().x(), area.left()) << n;
+    EXPECT_LE(label->bottomRight->pixelPosition().x(), area.right() + 1) << n;
+  }
 }
 
 TEST(ScalingView, ButtonAsksForAMeasurementThenForCancelling) {

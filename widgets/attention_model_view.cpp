@@ -85,6 +85,10 @@ QCPColorMap* AttentionModelView::thumbnailMap(int i) const {
   return i >= 0 && i < thumbnailCount() ? thumbs_[static_cast<size_t>(i)].map : nullptr;
 }
 
+QCPItemStraightLine* AttentionModelView::thumbnailCursor(int i) const {
+  return i >= 0 && i < thumbnailCount() ? thumbs_[static_cast<size_t>(i)].cursor : nullptr;
+}
+
 QString AttentionModelView::thumbnailLabel(int i) const {
   if (i < 0 || i >= static_cast<int>(maps_.size())) return {};
   const AttentionMapRef& m = maps_[static_cast<size_t>(i)];
@@ -123,6 +127,7 @@ void AttentionModelView::setTrace(std::shared_ptr<const ForwardTrace> trace) {
   }
   fillThumbnails();
   updateFrames();
+  updateCursor();  // a shorter input may no longer have the cursor's token
   replot_when_visible(plot_);
 }
 
@@ -274,14 +279,44 @@ void AttentionModelView::rebuild() {
     auto* map = new QCPColorMap(rect->axis(QCPAxis::atBottom), rect->axis(QCPAxis::atLeft));
     map->setInterpolate(false);
     map->setTightBoundary(false);
-    thumbs_.push_back({rect, map});
+    auto* cursor = new QCPItemStraightLine(plot_);
+    cursor->setClipAxisRect(rect);
+    for (QCPItemPosition* p : {cursor->point1, cursor->point2}) {
+      p->setAxisRect(rect);
+      p->setAxes(rect->axis(QCPAxis::atBottom), rect->axis(QCPAxis::atLeft));
+    }
+    cursor->setSelectable(false);
+    cursor->setVisible(false);
+    thumbs_.push_back({rect, map, cursor});
   }
   // Label column narrow, thumbnail columns equal.
   grid_->setColumnStretchFactor(0, 0.01);
   fillThumbnails();
   apply_palette(plot_);
   updateFrames();
+  updateCursor();
   replot_when_visible(plot_);
+}
+
+void AttentionModelView::setTokenCursor(int token) {
+  if (token == cursor_) return;
+  cursor_ = token;
+  updateCursor();
+  replot_when_visible(plot_);
+}
+
+void AttentionModelView::updateCursor() {
+  const QColor edge = palette().color(QPalette::Highlight);
+  for (size_t i = 0; i < thumbs_.size(); ++i) {
+    QCPItemStraightLine* line = thumbs_[i].cursor;
+    const AttentionMapRef& m = maps_[i];
+    const bool show = cursor_ >= 0 && cursor_ < m.T;
+    line->setVisible(show);
+    if (!show) continue;
+    line->point1->setCoords(-0.5, cursor_);
+    line->point2->setCoords(double(m.S) - 0.5, cursor_);
+    line->setPen(QPen(edge, 1.5));
+  }
 }
 
 void AttentionModelView::fillThumbnails() {
@@ -390,6 +425,7 @@ void AttentionModelView::changeEvent(QEvent* e) {
   if (e->type() == QEvent::PaletteChange) {
     apply_palette(plot_);
     updateFrames();
+    updateCursor();
   } else if (e->type() == QEvent::LanguageChange) {
     rebuild();
   }

@@ -24,6 +24,7 @@ class QCPAxisRect;
 class QCPColorMap;
 class QCPColorScale;
 class QCPItemRect;
+class QCPItemStraightLine;
 class QCPItemText;
 class QCPLayoutGrid;
 class QCPTextElement;
@@ -47,6 +48,7 @@ class AttentionModelView : public ChartView {
   int thumbnailCount() const { return static_cast<int>(thumbs_.size()); }
   QCPAxisRect* thumbnailRect(int i) const;
   QCPColorMap* thumbnailMap(int i) const;
+  QCPItemStraightLine* thumbnailCursor(int i) const;  // the token cursor's row in thumbnail i
   QString thumbnailLabel(int i) const;
   int selectedMap() const { return selected_; }  // -1: none
   analysis::MapNorm normalisation() const { return norm_; }
@@ -54,6 +56,8 @@ class AttentionModelView : public ChartView {
  public slots:
   void setTrace(std::shared_ptr<const seqlens::ForwardTrace> trace) override;
   void selectLayer(int layer) override;
+  // Marks query row `token` in every thumbnail (-1 clears), as the head view marks its row.
+  void setTokenCursor(int token) override;
   // Highlights the map (layer, index) without emitting anything (the head view drives this).
   void selectMap(int layer, int index);
   // Hidden-attention thumbnails follow the head view's normalisation.
@@ -71,12 +75,14 @@ class AttentionModelView : public ChartView {
   struct Thumb {
     QCPAxisRect* rect = nullptr;
     QCPColorMap* map = nullptr;
+    QCPItemStraightLine* cursor = nullptr;  // the token cursor's query row
   };
   void rebuild();
   QString captionText() const;
   bool any_of_kind(analysis::MapKind kind) const;
   void fillThumbnails();
   void updateFrames();
+  void updateCursor();
   void fitThumbnails();
   void onMousePress(QMouseEvent* event);
 
@@ -92,6 +98,7 @@ class AttentionModelView : public ChartView {
   std::vector<QCPTextElement*> row_labels_;
   int columns_ = 0, rows_ = 0;
   int selected_ = -1;
+  int cursor_ = -1;
   analysis::MapNorm norm_ = analysis::MapNorm::RowNormalised;
 };
 

@@ -248,6 +248,31 @@ TEST_F(AttentionViewTest, HeadViewNormalisesHiddenAttentionAndRequestsChannels) 
   EXPECT_EQ(view.currentMap()->index, 7);
 }
 
+// The token cursor marks the same query row in every thumbnail, softmax and hidden alike, and
+// disappears for a token the input does not have.
+TEST_F(AttentionViewTest, ModelViewMarksTheCursorRowInEveryThumbnail) {
+  auto trace = trace_of("jamba-tiny", "abcdef", {0, 1});
+  AttentionModelView view;
+  view.resize(900, 700);
+  view.show();
+  view.setTrace(trace);
+  ASSERT_GT(view.thumbnailCount(), 2);
+  for (int i = 0; i < view.thumbnailCount(); ++i)
+    EXPECT_FALSE(view.thumbnailCursor(i)->visible()) << i;
+  view.setTokenCursor(3);
+  for (int i = 0; i < view.thumbnailCount(); ++i) {
+    const QCPItemStraightLine* line = view.thumbnailCursor(i);
+    ASSERT_TRUE(line->visible()) << i;
+    EXPECT_DOUBLE_EQ(line->point1->coords().y(), 3) << i;
+    EXPECT_DOUBLE_EQ(line->point2->coords().y(), 3) << i;
+    EXPECT_EQ(line->clipAxisRect(), view.thumbnailRect(i)) << i;
+  }
+  view.setTokenCursor(6);  // "abcdef" has tokens 0..5
+  for (int i = 0; i < view.thumbnailCount(); ++i) EXPECT_FALSE(view.thumbnailCursor(i)->visible());
+  view.setTokenCursor(-1);
+  for (int i = 0; i < view.thumbnailCount(); ++i) EXPECT_FALSE(view.thumbnailCursor(i)->visible());
+}
+
 TEST_F(AttentionViewTest, HeadViewCursorAndHover) {
   auto trace = trace_of("llama-tiny", "abcdef", {});
   AttentionHeadView view;

@@ -5,6 +5,7 @@
 #include <QStringList>
 
 class QCustomPlot;
+class QPalette;
 class QCPColorGradient;
 class QCPAxisTickerText;
 class QCPColorMap;
@@ -22,6 +23,10 @@ QCPColorGradient diverging();
 void apply_palette(QCustomPlot* plot);
 
 // Tick labels for a token axis, thinned to at most `max_ticks` labels.
+// The app's dark theme (View ▸ Theme ▸ Dark): enough contrast for a projector. The charts
+// re-colour from whatever palette they get; tests draw with this one to see what users see.
+QPalette dark_palette();
+
 // Queues a replot when the plot is on screen; a hidden one (a view on another tab) is only marked
 // and replots when it is next shown. Every view replots through this, so an edit pays only for
 // the views the user can see. Exports are unaffected: they draw the plot's current data directly.

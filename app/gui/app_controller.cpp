@@ -7,6 +7,8 @@
 #include <QStyle>
 #include <QTabWidget>
 
+#include "widgets/plot_style.h"
+
 namespace seqlens::app {
 
 AppController::AppController(Session* session, const QString& language, bool show, QObject* parent)
@@ -85,26 +87,7 @@ void AppController::setTheme(const QString& theme, bool remember) {
     QApplication::setPalette(QApplication::style()->standardPalette());
     return;
   }
-  // A dark palette with enough contrast for a projector; the charts re-colour from it.
-  QPalette p;
-  const QColor window(37, 37, 38), base(30, 30, 30), text(230, 230, 230), mid(60, 60, 62);
-  p.setColor(QPalette::Window, window);
-  p.setColor(QPalette::WindowText, text);
-  p.setColor(QPalette::Base, base);
-  p.setColor(QPalette::AlternateBase, mid);
-  p.setColor(QPalette::ToolTipBase, window);
-  p.setColor(QPalette::ToolTipText, text);
-  p.setColor(QPalette::Text, text);
-  p.setColor(QPalette::Button, window);
-  p.setColor(QPalette::ButtonText, text);
-  p.setColor(QPalette::BrightText, Qt::white);
-  p.setColor(QPalette::Highlight, QColor(0, 114, 178));
-  p.setColor(QPalette::HighlightedText, Qt::white);
-  p.setColor(QPalette::PlaceholderText, QColor(150, 150, 150));
-  p.setColor(QPalette::Disabled, QPalette::Text, QColor(120, 120, 120));
-  p.setColor(QPalette::Disabled, QPalette::ButtonText, QColor(120, 120, 120));
-  p.setColor(QPalette::Disabled, QPalette::WindowText, QColor(120, 120, 120));
-  QApplication::setPalette(p);
+  QApplication::setPalette(widgets::dark_palette());
 }
 
 void AppController::rebuild() {

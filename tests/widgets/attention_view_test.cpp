@@ -22,6 +22,7 @@
 #include "core/model/presets.h"
 #include "core/model/tokenizer.h"
 #include "tests/support/qt_app.h"
+#include "widgets/plot_style.h"
 
 namespace seqlens::widgets {
 namespace {
@@ -334,16 +335,8 @@ TEST_F(AttentionViewTest, RenderLightAndDark) {
     AttentionHeadView head;
     link_attention_views(&model, &head);
     if (dark) {
-      QPalette p;
-      p.setColor(QPalette::Window, QColor(37, 37, 38));
-      p.setColor(QPalette::Base, QColor(30, 30, 30));
-      p.setColor(QPalette::Text, QColor(220, 220, 220));
-      p.setColor(QPalette::WindowText, QColor(220, 220, 220));
-      p.setColor(QPalette::Button, QColor(45, 45, 48));
-      p.setColor(QPalette::ButtonText, QColor(220, 220, 220));
-      p.setColor(QPalette::Highlight, QColor(61, 174, 233));
-      model.setPalette(p);
-      head.setPalette(p);
+      model.setPalette(dark_palette());
+      head.setPalette(dark_palette());
     }
     model.resize(1000, 700);
     head.resize(1000, 700);

@@ -11,19 +11,10 @@
 #include "core/model/presets.h"
 #include "tests/support/qt_app.h"
 #include "widgets/layer_ribbon.h"
+#include "widgets/plot_style.h"
 
 namespace seqlens::widgets {
 namespace {
-
-QPalette dark_palette() {
-  QPalette p;
-  p.setColor(QPalette::Window, QColor(37, 37, 40));
-  p.setColor(QPalette::WindowText, QColor(230, 230, 230));
-  p.setColor(QPalette::Base, QColor(30, 30, 32));
-  p.setColor(QPalette::Text, QColor(230, 230, 230));
-  p.setColor(QPalette::Highlight, QColor(61, 142, 230));
-  return p;
-}
 
 class LayerRibbonTest : public ::testing::Test {
  protected:

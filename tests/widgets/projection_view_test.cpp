@@ -5,6 +5,7 @@
 #include <qcustomplot.h>
 
 #include "tests/support/qt_app.h"
+#include "widgets/plot_style.h"
 #include "widgets/projection_view.h"
 
 namespace seqlens::widgets {
@@ -76,14 +77,7 @@ TEST(ProjectionView, Render) {
   test::qt_app();
   for (bool dark : {false, true}) {
     ProjectionView v;
-    if (dark) {
-      QPalette p;
-      p.setColor(QPalette::Window, QColor(37, 37, 38));
-      p.setColor(QPalette::Base, QColor(30, 30, 30));
-      p.setColor(QPalette::Text, QColor(220, 220, 220));
-      p.setColor(QPalette::WindowText, QColor(220, 220, 220));
-      v.setPalette(p);
-    }
+    if (dark) v.setPalette(dark_palette());
     v.resize(1200, 600);
     v.show();
     QApplication::processEvents();

@@ -16,6 +16,7 @@
 #include "core/model/presets.h"
 #include "core/model/tokenizer.h"
 #include "tests/support/qt_app.h"
+#include "widgets/plot_style.h"
 #include "widgets/routing_view.h"
 
 namespace seqlens::widgets {
@@ -33,19 +34,6 @@ std::shared_ptr<const ForwardTrace> jamba_trace() {
         r);
   }();
   return t;
-}
-
-QPalette dark_palette() {
-  QPalette p;
-  p.setColor(QPalette::Window, QColor(37, 37, 40));
-  p.setColor(QPalette::WindowText, QColor(230, 230, 230));
-  p.setColor(QPalette::Base, QColor(30, 30, 32));
-  p.setColor(QPalette::Text, QColor(230, 230, 230));
-  p.setColor(QPalette::Button, QColor(50, 50, 54));
-  p.setColor(QPalette::ButtonText, QColor(230, 230, 230));
-  p.setColor(QPalette::Highlight, QColor(61, 142, 230));
-  p.setColor(QPalette::HighlightedText, Qt::white);
-  return p;
 }
 
 class RoutingViewTest : public ::testing::Test {

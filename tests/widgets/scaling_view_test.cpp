@@ -16,6 +16,7 @@
 
 #include "core/model/presets.h"
 #include "tests/support/qt_app.h"
+#include "widgets/plot_style.h"
 #include "widgets/scaling_view.h"
 
 namespace seqlens::widgets {
@@ -221,16 +222,7 @@ TEST(ScalingView, RenderRealMeasurement) {
   auto r = std::make_shared<const ScalingResult>(measure_scaling(preset_config("jamba-tiny"), o));
   for (bool dark : {false, true}) {
     ScalingView v;
-    if (dark) {
-      QPalette p;
-      p.setColor(QPalette::Window, QColor(37, 37, 38));
-      p.setColor(QPalette::Base, QColor(30, 30, 30));
-      p.setColor(QPalette::Text, QColor(220, 220, 220));
-      p.setColor(QPalette::WindowText, QColor(220, 220, 220));
-      p.setColor(QPalette::Button, QColor(45, 45, 48));
-      p.setColor(QPalette::ButtonText, QColor(220, 220, 220));
-      v.setPalette(p);
-    }
+    if (dark) v.setPalette(dark_palette());
     v.resize(1200, 640);
     v.setResult(r);
     v.setCurrentLength(700);

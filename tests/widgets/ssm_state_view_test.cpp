@@ -23,6 +23,7 @@
 #include "core/model/presets.h"
 #include "core/model/tokenizer.h"
 #include "tests/support/qt_app.h"
+#include "widgets/plot_style.h"
 
 namespace seqlens::widgets {
 namespace {
@@ -334,16 +335,7 @@ TEST_F(SsmStateView_, DISABLED_RenderPngs) {
     const auto tr = trace_of(preset, text);
     for (bool dark : {false, true}) {
       SsmStateView v;
-      if (dark) {
-        QPalette p;
-        p.setColor(QPalette::Window, QColor(37, 37, 38));
-        p.setColor(QPalette::Base, QColor(30, 30, 30));
-        p.setColor(QPalette::Text, QColor(220, 220, 220));
-        p.setColor(QPalette::WindowText, QColor(220, 220, 220));
-        p.setColor(QPalette::Button, QColor(50, 50, 52));
-        p.setColor(QPalette::ButtonText, QColor(220, 220, 220));
-        v.setPalette(p);
-      }
+      if (dark) v.setPalette(dark_palette());
       v.resize(1200, 760);
       QElapsedTimer timer;
       timer.start();

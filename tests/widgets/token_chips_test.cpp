@@ -10,21 +10,11 @@
 
 #include "core/model/tokenizer.h"
 #include "tests/support/qt_app.h"
+#include "widgets/plot_style.h"
 #include "widgets/token_chips.h"
 
 namespace seqlens::widgets {
 namespace {
-
-QPalette dark_palette() {
-  QPalette p;
-  p.setColor(QPalette::Window, QColor(37, 37, 40));
-  p.setColor(QPalette::WindowText, QColor(230, 230, 230));
-  p.setColor(QPalette::Base, QColor(30, 30, 32));
-  p.setColor(QPalette::Text, QColor(230, 230, 230));
-  p.setColor(QPalette::Highlight, QColor(61, 142, 230));
-  p.setColor(QPalette::HighlightedText, Qt::white);
-  return p;
-}
 
 TEST(TokenChips, OneChipPerTokenWithTheAxisLabels) {
   test::qt_app();

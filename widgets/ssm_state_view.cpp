@@ -376,12 +376,8 @@ void SsmStateView::refreshState() {
   }
   const int N = static_cast<int>(shown.d_state), Tr = static_cast<int>(shown.steps);
   const int stride = static_cast<int>(shown.time_stride);
-  state_map_->data()->setSize(Tr, N);
-  state_map_->data()->setRange(QCPRange(0, std::max(0, Tr - 1) * stride),
-                               QCPRange(0, std::max(0, N - 1)));
-  for (int i = 0; i < Tr; ++i)
-    for (int n = 0; n < N; ++n)
-      state_map_->data()->setCell(i, n, shown.values[size_t(n) * size_t(Tr) + size_t(i)]);
+  fill_color_map(state_map_, shown.values.data(), Tr, N,  // values are [N, steps]
+                 QCPRange(0, std::max(0, Tr - 1) * stride), QCPRange(0, std::max(0, N - 1)));
   const double m = std::max(1e-9, double(shown.max_abs));
   if (shown.signed_values) {
     state_map_->setGradient(diverging());

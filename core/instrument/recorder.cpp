@@ -132,19 +132,24 @@ namespace {
 bool is_map(Site s) {
   return s == Site::AttnPattern || s == Site::SsmHiddenAttn;
 }
+Error recorded_twice(const std::string& name) {
+  return Error(ErrorKind::InvalidArgument,
+               name + " can be recorded for one forward call only, not per chunk");
+}
 }  // namespace
+
+RecordedArray* Recorder::find_array(const std::string& name) {
+  for (RecordedArray& e : arrays_)
+    if (e.name == name) return &e;
+  return nullptr;
+}
 
 float* Recorder::lend_map(Site site, int64_t layer, const std::vector<int64_t>& shape) {
   if (!is_map(site) || !wants(site, layer)) return nullptr;
   const std::string name = array_name(site, layer);
-  for (const RecordedArray& e : arrays_)
-    if (e.name == name)
-      throw Error(ErrorKind::InvalidArgument,
-                  name + " can be recorded for one forward call only, not per chunk");
-  int64_t n = 1;
-  for (int64_t d : shape) n *= d;
+  if (find_array(name)) throw recorded_twice(name);
   arrays_.push_back(RecordedArray{name, site, layer, shape, {}, {}, 1});
-  arrays_.back().f32.resize(static_cast<size_t>(n));
+  arrays_.back().f32.resize(static_cast<size_t>(Tensor::numel_of(shape)));
   lent_.insert(name);
   return arrays_.back().f32.data();
 }
@@ -154,24 +159,19 @@ void Recorder::record(Site site, int64_t layer, const ArrayView& a) {
   // a second call for it (streaming, prefill then steps) appends along time.
   const bool time_major = !is_map(site);
   const std::string name = array_name(site, layer);
-  RecordedArray* r = nullptr;
-  for (RecordedArray& e : arrays_)
-    if (e.name == name) r = &e;
+  RecordedArray* r = find_array(name);
   if (r && lent_.erase(name)) {  // written in place into storage lent_map handed out
     if (a.data != r->f32.data() || a.shape != r->shape)
       throw Error(ErrorKind::InvalidArgument, name + " was recorded from a buffer it was not lent");
     return;
   }
-  if (r && !time_major)
-    throw Error(ErrorKind::InvalidArgument,
-                name + " can be recorded for one forward call only, not per chunk");
+  if (r && !time_major) throw recorded_twice(name);
   if (!r) {
     arrays_.push_back(RecordedArray{name, site, layer, a.shape, {}, {}, 1});
     r = &arrays_.back();
     if (time_major) r->shape[0] = 0;
   }
-  int64_t n = 1;
-  for (int64_t d : a.shape) n *= d;
+  const int64_t n = Tensor::numel_of(a.shape);
   const float* f = static_cast<const float*>(a.data);
   const int32_t* i = static_cast<const int32_t*>(a.data);
   if (!time_major) {

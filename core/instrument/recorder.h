@@ -77,6 +77,8 @@ class Recorder : public Sink {
   std::vector<RecordedArray> take() { return std::move(arrays_); }
 
  private:
+  RecordedArray* find_array(const std::string& name);  // nullptr when not recorded yet
+
   ModelConfig config_;
   RecordRequest request_;
   int64_t estimated_bytes_ = 0;

@@ -98,9 +98,7 @@ class Pass {
   // Storage for a whole recorded map: the sink's own when it lends it (no copy), else `own`.
   float* map_storage(Site s, int64_t l, const std::vector<int64_t>& shape, Buf& own) {
     if (float* lent = opt_.sink->lend_map(s, l, shape)) return lent;
-    int64_t n = 1;
-    for (int64_t d : shape) n *= d;
-    own = buf(n);
+    own = buf(Tensor::numel_of(shape));
     return own.data();
   }
 

@@ -26,14 +26,12 @@ std::vector<LatencySample> measure_edit_latency(MainWindow* window, Session* ses
   double delivered_at = 0;
   QElapsedTimer clock;
   clock.start();
-  // Stamp the arrival first, then let the window draw: the window's own connection is replaced
-  // for the run so that the stamp comes before the views' work, not after it.
-  QObject::disconnect(session, &Session::traceReady, window, nullptr);
+  // Stamp the arrival first, then let the window draw: the window's connection is made again
+  // after the stamp's, so that the stamp comes before the views' work, not after it.
+  QObject::disconnect(session, &Session::traceReady, window, &MainWindow::showTrace);
   auto stamp = QObject::connect(session, &Session::traceReady, session,
                                 [&] { delivered_at = double(clock.nsecsElapsed()) / 1e6; });
-  auto show = QObject::connect(
-      session, &Session::traceReady, window,
-      [window](std::shared_ptr<const ForwardTrace> t) { window->showTrace(std::move(t)); });
+  QObject::connect(session, &Session::traceReady, window, &MainWindow::showTrace);
   for (int i = -2; i < edits; ++i) {  // two warm-up edits
     std::string text = base;
     text[size_t(i + 2) % text.size()] = char('a' + (i + 2) % 26);
@@ -54,8 +52,6 @@ std::vector<LatencySample> measure_edit_latency(MainWindow* window, Session* ses
     out.push_back(s);
   }
   QObject::disconnect(stamp);
-  QObject::disconnect(show);
-  QObject::connect(session, &Session::traceReady, window, &MainWindow::showTrace);
   return out;
 }
 

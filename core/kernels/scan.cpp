@@ -21,6 +21,7 @@
 #include <Eigen/Core>
 
 #include "core/kernels/kernels.h"
+#include "core/kernels/simd_math.h"
 
 namespace seqlens::kern {
 namespace {
@@ -28,45 +29,6 @@ namespace {
 using Pack = Eigen::Array<float, 8, 1>;  // 8 channels of one state entry
 constexpr int64_t kLanes = 8;
 constexpr int64_t kMinBlock = 32, kMaxBlock = 256;  // channels per task
-constexpr float kExpLowest = -88.72283935546875f;   // as vexp: below this e^x flushes to 0
-
-// e^x for the decays Ā = exp(Δ·A), inlined into the scan loop (it is the scan's main cost).
-// With AVX2/FMA: Cephes expf (Cody-Waite reduction, degree-7 polynomial, error about 1 ulp, the
-// same polynomial Eigen uses) with a single exponent-bit scaling, about half the instructions of
-// Eigen's general pexp. Arguments are clamped to ±87.33 (so 2^m stays a normal float), and below
-// −87.33 the result is flushed to 0 (the true value is a denormal < 1.2e-38; vexp's cut is −88.72).
-// Every lane runs the same instructions, so a value never depends on its lane or address.
-inline Pack exp8(const Pack& v) {
-#if defined(__AVX2__) && defined(__FMA__)
-  const __m256 lo = _mm256_set1_ps(-87.33654475f), hi = _mm256_set1_ps(87.33654475f);
-  const __m256 x0 = _mm256_loadu_ps(v.data());
-  const __m256 x = _mm256_min_ps(_mm256_max_ps(x0, lo), hi);
-  // m = round(x / ln 2); r = x − m·ln 2 in two steps.
-  const __m256 m = _mm256_round_ps(_mm256_mul_ps(x, _mm256_set1_ps(1.44269504088896341f)),
-                                   _MM_FROUND_TO_NEAREST_INT | _MM_FROUND_NO_EXC);
-  __m256 r = _mm256_fnmadd_ps(m, _mm256_set1_ps(0.693359375f), x);
-  r = _mm256_fnmadd_ps(m, _mm256_set1_ps(-2.12194440e-4f), r);
-  __m256 p = _mm256_set1_ps(1.9875691500e-4f);
-  p = _mm256_fmadd_ps(p, r, _mm256_set1_ps(1.3981999507e-3f));
-  p = _mm256_fmadd_ps(p, r, _mm256_set1_ps(8.3334519073e-3f));
-  p = _mm256_fmadd_ps(p, r, _mm256_set1_ps(4.1665795894e-2f));
-  p = _mm256_fmadd_ps(p, r, _mm256_set1_ps(1.6666665459e-1f));
-  p = _mm256_fmadd_ps(p, r, _mm256_set1_ps(5.0000001201e-1f));
-  const __m256 r2 = _mm256_mul_ps(r, r);
-  p = _mm256_fmadd_ps(p, r2, _mm256_add_ps(r, _mm256_set1_ps(1.0f)));  // 1 + r + r²·P(r)
-  const __m256i e = _mm256_slli_epi32(
-      _mm256_add_epi32(_mm256_cvtps_epi32(m), _mm256_set1_epi32(127)), 23);  // 2^m
-  const __m256 y = _mm256_mul_ps(p, _mm256_castsi256_ps(e));
-  const __m256 under = _mm256_cmp_ps(x0, lo, _CMP_LT_OQ);
-  Pack out;
-  _mm256_storeu_ps(out.data(), _mm256_andnot_ps(under, y));
-  return out;
-#else
-  Pack r = v.exp();
-  for (int64_t j = 0; j < kLanes; ++j) r[j] = v[j] < kExpLowest ? 0.0f : r[j];
-  return r;
-#endif
-}
 
 // Loads channels [c, c+k) of a row (k ≤ 8), zero-padding the rest.
 inline Pack load(const float* p, int64_t k) {
@@ -140,7 +102,8 @@ void scan_block(int64_t c0, int64_t c1, float* y, float* state, float* states, c
       Pack acc = Pack::Zero();
       for (int64_t n = 0; n < N; ++n) {
         Eigen::Map<Pack> s(S.data() + n * W + j * kLanes);
-        const Pack abar = exp8(Pack(dl * Eigen::Map<const Pack>(At.data() + n * W + j * kLanes)));
+        const Pack abar =
+            simd::exp8(Pack(dl * Eigen::Map<const Pack>(At.data() + n * W + j * kLanes)));
         s = abar * s + du * Bt[n];
         acc += s * Ct[n];
       }

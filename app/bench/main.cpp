@@ -4,6 +4,7 @@
 //   seqlens-bench --roofline                # machine peaks + achieved GFLOP/s and GB/s
 //   seqlens-bench --sizes 512,2048,4096,8192,16384 --slopes  # + log-log slope over n >= 2048
 //   seqlens-bench --phases --sizes 8192     # per phase: ms, GFLOP/s vs sgemm, GB/s vs triad
+//   seqlens-bench --phases --slopes --workloads attn --sizes 2048,4096,8192,16384  # per phase
 //   seqlens-bench --trace /tmp/t --sizes 8192   # one forward's Chrome trace, per thread
 //   seqlens-bench --stream mamba1           # 4-layer Mamba-1, 1,048,576 tokens, streamed
 //   seqlens-bench --stream attn --stream-tokens 65536   # llama-tiny with its KV cache
@@ -120,11 +121,25 @@ int main(int argc, char** argv) {
     }
     if (phases) {
       const bench::MachinePeaks peaks = bench::measure_peaks(opt.threads, gemm_n);
+      std::vector<std::string> fitted;  // --slopes: one line per phase
       for (const std::string& name : names) {
         const bench::Workload w = bench::make_workload(name);
-        for (int64_t n : ns)
-          bench::print_phases(std::cout, bench::measure_phases(w, n, opt), peaks);
+        std::vector<bench::PhaseReport> reports;
+        for (int64_t n : ns) {
+          reports.push_back(bench::measure_phases(w, n, opt));
+          bench::print_phases(std::cout, reports.back(), peaks);
+        }
+        // A workload's time mixes phases of different order (attention: linear projections and
+        // the quadratic core); each phase's own slope shows which is which.
+        for (const auto& [phase, slope] : bench::phase_slopes(reports, slope_min)) {
+          char line[160];
+          std::snprintf(line, sizeof line, "slope %s/%-16s %.3f  (log ms on log n, n >= %lld)",
+                        name.c_str(), phase.c_str(), slope, static_cast<long long>(slope_min));
+          fitted.push_back(line);
+        }
       }
+      if (slopes)
+        for (const std::string& l : fitted) std::cout << "# " << l << '\n';
       return 0;
     }
     auto printer = bench::make_printer(bench::parse_format(format), std::cout);

@@ -202,6 +202,25 @@ double loglog_slope(const std::vector<int64_t>& n, const std::vector<double>& ms
   return (kd * sxy - sx * sy) / den;
 }
 
+std::vector<std::pair<std::string, double>> phase_slopes(const std::vector<PhaseReport>& reports,
+                                                         int64_t n_min) {
+  std::vector<std::pair<std::string, double>> out;
+  if (reports.empty()) return out;
+  for (const PhaseTime& first : reports.front().phases) {
+    if (first.name == "other") continue;
+    std::vector<int64_t> ns;
+    std::vector<double> ms;
+    for (const PhaseReport& r : reports)
+      for (const PhaseTime& p : r.phases)
+        if (p.name == first.name) {
+          ns.push_back(r.n);
+          ms.push_back(p.ms);
+        }
+    if (ns.size() == reports.size()) out.emplace_back(first.name, loglog_slope(ns, ms, n_min));
+  }
+  return out;
+}
+
 // ---- phases -------------------------------------------------------------------------------------
 
 PhaseReport measure_phases(const Workload& w, int64_t n, const RunOptions& options) {

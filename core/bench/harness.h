@@ -13,6 +13,7 @@
 #include <memory>
 #include <ostream>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "core/bench/workloads.h"
@@ -88,6 +89,11 @@ PhaseReport measure_phases(const Workload& w, int64_t n, const RunOptions& optio
 // TBB thread's time in the arena; writes its Chrome/Perfetto trace-event JSON to `path` (phases
 // per thread: serial stretches show as one busy thread). Throws Error(Io) when it cannot write.
 void write_trace(const Workload& w, int64_t n, const RunOptions& options, const std::string& path);
+// Per phase (in the order of the first report), the log-log slope of its time over reports of one
+// workload at several n (loglog_slope, n >= n_min). Phases absent from some report and "other" are
+// left out.
+std::vector<std::pair<std::string, double>> phase_slopes(const std::vector<PhaseReport>& reports,
+                                                         int64_t n_min = 2048);
 // Aligned table: phase, kind, ms, % of the run, GFLOP/s, % of the sgemm peak, GB/s, % of triad.
 void print_phases(std::ostream& out, const PhaseReport& r, const MachinePeaks& peaks);
 

@@ -47,6 +47,32 @@ TEST(LoglogSlope, NeedsTwoSizesAtOrAboveTheMinimum) {
   EXPECT_THROW(loglog_slope({2048}, {1, 2}), Error);
 }
 
+TEST(PhaseSlopes, OnePerPhaseFromTheReportsTimes) {
+  // Hand-made reports: a linear phase, a quadratic one, "other" (left out) and a phase missing at
+  // one size (left out: its slope would mix sizes).
+  std::vector<PhaseReport> reports;
+  for (int64_t n : {1024, 2048, 4096, 8192}) {
+    PhaseReport r;
+    r.n = n;
+    const double x = static_cast<double>(n);
+    r.phases.push_back({"proj", "gemm", 2e-3 * x});
+    r.phases.push_back({"core", "gemm", 1e-6 * x * x});
+    r.phases.push_back({"other", "other", 1.0});
+    if (n != 4096) r.phases.push_back({"sometimes", "other", x});
+    reports.push_back(r);
+  }
+  const auto s = phase_slopes(reports);
+  ASSERT_EQ(s.size(), 2u);
+  EXPECT_EQ(s[0].first, "proj");
+  EXPECT_NEAR(s[0].second, 1.0, 1e-12);
+  EXPECT_EQ(s[1].first, "core");
+  EXPECT_NEAR(s[1].second, 2.0, 1e-12);
+  // The 1024 point lies below n_min and is ignored: a different law there changes nothing.
+  reports[0].phases[1].ms = 1e9;
+  EXPECT_NEAR(phase_slopes(reports)[1].second, 2.0, 1e-12);
+  EXPECT_TRUE(phase_slopes({}).empty());
+}
+
 TEST(PhaseCosts, AddUpToTheWorkloadCost) {
   for (const std::string name : {"attn", "mamba1", "moe"}) {
     const Workload w = make_workload(name);

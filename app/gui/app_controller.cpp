@@ -15,8 +15,8 @@ AppController::AppController(Session* session, const QString& language, bool sho
     : QObject(parent),
       session_(session),
       show_(show),
-      base_font_(QApplication::font()),
-      system_palette_(QApplication::palette()) {
+      system_palette_(QApplication::palette()),
+      base_font_(QApplication::font()) {
   QSettings settings;
   QString lang = language;
   if (lang.isEmpty()) lang = settings.value(QStringLiteral("language")).toString();

@@ -33,6 +33,14 @@ std::vector<std::string> split(const std::string& s) {
   return out;
 }
 
+// "slope <label> 0.123  (log ms on log n, n >= N)", the label left-aligned in `width` columns.
+std::string slope_line(const std::string& label, int width, double slope, int64_t n_min) {
+  char line[200];
+  std::snprintf(line, sizeof line, "slope %-*s %.3f  (log ms on log n, n >= %lld)", width,
+                label.c_str(), slope, static_cast<long long>(n_min));
+  return line;
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -132,10 +140,7 @@ int main(int argc, char** argv) {
         // A workload's time mixes phases of different order (attention: linear projections and
         // the quadratic core); each phase's own slope shows which is which.
         for (const auto& [phase, slope] : bench::phase_slopes(reports, slope_min)) {
-          char line[160];
-          std::snprintf(line, sizeof line, "slope %s/%-16s %.3f  (log ms on log n, n >= %lld)",
-                        name.c_str(), phase.c_str(), slope, static_cast<long long>(slope_min));
-          fitted.push_back(line);
+          fitted.push_back(slope_line(name + "/" + phase, int(name.size()) + 17, slope, slope_min));
         }
       }
       if (slopes)
@@ -162,11 +167,7 @@ int main(int argc, char** argv) {
         else
           printer->row(m);
       }
-      char line[160];
-      std::snprintf(line, sizeof line, "slope %-7s %.3f  (log ms on log n, n >= %lld)",
-                    name.c_str(), bench::loglog_slope(ns, ms, slope_min),
-                    static_cast<long long>(slope_min));
-      fitted.push_back(line);
+      fitted.push_back(slope_line(name, 7, bench::loglog_slope(ns, ms, slope_min), slope_min));
     }
     printer->end();
     if (slopes)  // comment lines after the table/CSV; on stderr for JSON so stdout stays JSON

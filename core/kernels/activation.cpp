@@ -19,7 +19,6 @@ namespace {
 
 using Pack = Eigen::Array<float, 8, 1>;
 constexpr int64_t kLanes = 8;
-constexpr float kExpLowest = -88.72283935546875f;  // ln(2^-128), Eigen's lower clamp for expf
 
 // out[i] = f(x[i]) through Packs (f: Pack → Pack); out may equal x.
 template <typename F>
@@ -55,15 +54,9 @@ void packed(float* out, const float* x, int64_t n, const F& f) {
 }  // namespace
 
 void vexp(float* out, const float* x, int64_t n) {
-  // Eigen clamps its argument at ln(2^-128), so below that it would return 2^-128 ≈ 2.9e-39 (even
-  // for -inf). Flush to 0 instead: e^-inf must be exactly 0 (masks, -inf logits), and the true
-  // values there are fp32 denormals below 3e-39 anyway. (A plain blend loop: Eigen 3.4's select()
-  // is not vectorised and would fall back to scalar std::exp.)
-  packed(out, x, n, [](const Pack& v) {
-    Pack r = v.exp();
-    for (int64_t j = 0; j < kLanes; ++j) r[j] = v[j] < kExpLowest ? 0.0f : r[j];
-    return r;
-  });
+  // e^-inf must be exactly 0 (masks, -inf logits): exp8_full flushes below ln(2^-128) to 0, where
+  // the true values are fp32 denormals below 3e-39 anyway.
+  packed(out, x, n, [](const Pack& v) { return simd::exp8_full(v); });
 }
 
 float sum(const float* x, int64_t n) {
@@ -93,7 +86,7 @@ void gelu_tanh(float* out, const float* x, int64_t n) {
 
 void silu(float* out, const float* x, int64_t n) {
   // x / (1 + e^{-x}): for x → -∞ the denominator is huge and the result tends to -0, no NaN.
-  packed(out, x, n, [](const Pack& v) -> Pack { return v / (1.0f + (-v).exp()); });
+  packed(out, x, n, [](const Pack& v) -> Pack { return v / (1.0f + simd::exp8_full(-v)); });
 }
 
 void softplus(float* out, const float* x, int64_t n) {

@@ -5,6 +5,7 @@
 // the buffer it came from (the same property the Eigen-based activations in activation.cpp keep).
 #pragma once
 
+#include <cmath>
 #include <cstdint>
 
 #include <immintrin.h>
@@ -68,6 +69,31 @@ inline __m256 softplus_ps(__m256 x) {
   return _mm256_blendv_ps(y, x, keep);
 }
 #endif
+
+// e^x over the whole float range, for vexp and silu: exp_ps where it is exact to its ~1 ulp, and
+// the rare lanes it clamps — NaN, x > 87.33 (to inf above 88.72) and the denormal results of
+// −88.72 ≤ x < −87.33 — from the scalar std::exp, one lane at a time. Below −88.72 the result
+// is 0 (as before: e^−inf = 0 exactly). Which path a lane takes depends on its value only.
+inline Pack8 exp8_full(const Pack8& v) {
+  constexpr float kLowest = -88.72283935546875f;  // ln(2^-128)
+#if defined(__AVX2__) && defined(__FMA__)
+  const __m256 x = _mm256_loadu_ps(v.data());
+  Pack8 out;
+  _mm256_storeu_ps(out.data(), exp_ps(x));
+  const __m256 inside = _mm256_and_ps(  // ordered compares: false for NaN
+      _mm256_cmp_ps(x, _mm256_set1_ps(-87.33654475f), _CMP_GE_OQ),
+      _mm256_cmp_ps(x, _mm256_set1_ps(87.33654475f), _CMP_LE_OQ));
+  const __m256 flushed = _mm256_cmp_ps(x, _mm256_set1_ps(kLowest), _CMP_LT_OQ);
+  if (const int redo = ~_mm256_movemask_ps(_mm256_or_ps(inside, flushed)) & 0xff)
+    for (int j = 0; j < 8; ++j)
+      if (redo & (1 << j)) out[j] = std::exp(v[j]);
+  return out;
+#else
+  Pack8 r = v.exp();
+  for (int j = 0; j < 8; ++j) r[j] = v[j] < kLowest ? 0.0f : r[j];
+  return r;
+#endif
+}
 
 inline Pack8 exp8(const Pack8& v) {
 #if defined(__AVX2__) && defined(__FMA__)

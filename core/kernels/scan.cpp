@@ -166,54 +166,74 @@ void mamba1_hidden_attention(float* alpha, const float* delta, const float* A, c
     return static_cast<float>(static_cast<double>(a[n]) * (later - earlier));  // ≤ 0
   };
 
-  // Rows in fixed blocks [t0, t1). Left of the block (s < t0) the decay factors through the
-  // block's reference point Γ_{t0−1}:  exp(A(Γ_t − Γ_s)) = exp(A(Γ_t − Γ_{t0−1}))·exp(A(Γ_{t0−1} −
-  // Γ_s)), both factors ≤ 1, so that part is one matrix product P·Qᵀ with
-  //   P[t,n] = C[t,n]·exp(A_n(Γ_t − Γ_{t0−1}))          (t in the block)
-  //   Q[s,n] = Δ_s·B[s,n]·exp(A_n(Γ_{t0−1} − Γ_s))      (s < t0).
-  // The triangle inside the block (t0 ≤ s ≤ t) is summed directly. O(T·N) exponentials per block
-  // instead of O(T²·N); where a block starts decides the rounding, so the blocks are fixed.
+  // Rows and keys in fixed blocks of kRows; block β ends at e_β = min(T, (β + 1)·kRows) − 1, and
+  // row block b starts at t0 = b·kRows with reference point r = t0 − 1 = e_{b−1}. For a key s in
+  // an earlier block β the decay factors into three parts, each ≤ 1:
+  //   exp(A(Γ_t − Γ_s)) = exp(A(Γ_t − Γ_r)) · exp(A(Γ_r − Γ_{e_β})) · exp(A(Γ_{e_β} − Γ_s)),
+  // so the part left of the block is one matrix product P·Qᵀ with
+  //   P[t, n] = C[t, n]·exp(A_n(Γ_t − Γ_r))                     (t in the block)
+  //   Q[s, n] = K[s, n]·exp(A_n(Γ_r − Γ_{e_β}))                (s < t0, s in block β)
+  //   K[s, n] = Δ_s·B[s, n]·exp(A_n(Γ_{e_β} − Γ_s))           (once per key, for every row block)
+  // Inside the block (t0 ≤ s ≤ t) the decays follow t: w_t[n, s] = w_{t−1}[n, s]·exp(A_n Δ_t),
+  // again factors ≤ 1. About 3·T·N + (T/kRows)²·N/2 exponentials per channel; the blocks are
+  // fixed, so the rounding does not depend on how the work is split.
   constexpr int64_t kRows = 32;
+  const int64_t blocks = (T + kRows - 1) / kRows;
+  auto block_end = [&](int64_t beta) { return std::min(T, (beta + 1) * kRows) - 1; };
+  std::vector<float> K(static_cast<size_t>(T * N));  // [T, N]
+  for (int64_t s = 0; s < T; ++s) {
+    const double end = gamma[block_end(s / kRows)];
+    for (int64_t n = 0; n < N; ++n) K[s * N + n] = decay(end, gamma[s], n);
+  }
+  vexp(K.data(), K.data(), T * N);
+  for (int64_t s = 0; s < T; ++s)
+    for (int64_t n = 0; n < N; ++n) K[s * N + n] *= delta[s * E + c] * B[s * N + n];
+
   auto rows = [&](int64_t t0, int64_t t1) {
-    const int64_t b = t1 - t0;
+    const int64_t b = t1 - t0, blk = t0 / kRows;
     if (t0 > 0) {
       const double ref = gamma[t0 - 1];
-      MatRM P(b, N), Q(t0, N);
+      MatRM P(b, N), Q(t0, N), D(blk, N);
       for (int64_t i = 0; i < b; ++i)
         for (int64_t n = 0; n < N; ++n) P(i, n) = decay(gamma[t0 + i], ref, n);
-      for (int64_t s = 0; s < t0; ++s)
-        for (int64_t n = 0; n < N; ++n) Q(s, n) = decay(ref, gamma[s], n);
+      for (int64_t beta = 0; beta < blk; ++beta)
+        for (int64_t n = 0; n < N; ++n) D(beta, n) = decay(ref, gamma[block_end(beta)], n);
       vexp(P.data(), P.data(), b * N);
-      vexp(Q.data(), Q.data(), t0 * N);
+      vexp(D.data(), D.data(), blk * N);
       for (int64_t i = 0; i < b; ++i)
         for (int64_t n = 0; n < N; ++n) P(i, n) *= C[(t0 + i) * N + n];
-      for (int64_t s = 0; s < t0; ++s) {
-        const float d = delta[s * E + c];
-        for (int64_t n = 0; n < N; ++n) Q(s, n) *= d * B[s * N + n];
-      }
+      for (int64_t s = 0; s < t0; ++s)
+        for (int64_t n = 0; n < N; ++n) Q(s, n) = K[s * N + n] * D(s / kRows, n);
       Eigen::Map<MatRM, 0, Eigen::OuterStride<>> left(alpha + t0 * T, b, t0,
                                                       Eigen::OuterStride<>(T));
       left.noalias() = P * Q.transpose();
     }
-    std::vector<float> w(static_cast<size_t>(b * N));  // [s − t0, N] decays of one row
+    // The triangle, keys along the SIMD lanes: Bd[n, j] = Δ_s·B[s, n] for s = t0 + j; then
+    // α[t, s] = Σ_n C[t, n]·w_t[n, j]·Bd[n, j], summed over n in order for every key.
+    std::vector<float> Bd(static_cast<size_t>(N * b)), w(static_cast<size_t>(N * b)), e(N), acc(b);
+    for (int64_t j = 0; j < b; ++j)
+      for (int64_t n = 0; n < N; ++n) Bd[n * b + j] = delta[(t0 + j) * E + c] * B[(t0 + j) * N + n];
     for (int64_t t = t0; t < t1; ++t) {
       const int64_t k = t - t0 + 1;  // keys t0..t
-      for (int64_t j = 0; j < k; ++j)
-        for (int64_t n = 0; n < N; ++n) w[j * N + n] = decay(gamma[t], gamma[t0 + j], n);
-      vexp(w.data(), w.data(), k * N);
-      const float* Ct = C + t * N;
-      float* row = alpha + t * T;
-      for (int64_t j = 0; j < k; ++j) {
-        const int64_t s = t0 + j;
-        const float* Bs = B + s * N;
-        float sum = 0.0f;
-        for (int64_t n = 0; n < N; ++n) sum += w[j * N + n] * (Ct[n] * Bs[n]);
-        row[s] = delta[s * E + c] * sum;
+      if (k > 1) {
+        for (int64_t n = 0; n < N; ++n) e[n] = decay(gamma[t], gamma[t - 1], n);
+        vexp(e.data(), e.data(), N);
+        for (int64_t n = 0; n < N; ++n)
+          for (int64_t j = 0; j + 1 < k; ++j) w[n * b + j] *= e[n];
       }
+      for (int64_t n = 0; n < N; ++n) w[n * b + k - 1] = 1.0f;
+      std::fill(acc.begin(), acc.begin() + k, 0.0f);
+      const float* Ct = C + t * N;
+      for (int64_t n = 0; n < N; ++n) {
+        const float* wn = w.data() + n * b;
+        const float* bn = Bd.data() + n * b;
+        for (int64_t j = 0; j < k; ++j) acc[j] += Ct[n] * (wn[j] * bn[j]);
+      }
+      float* row = alpha + t * T;
+      std::copy(acc.begin(), acc.begin() + k, row + t0);
       std::fill(row + t + 1, row + T, 0.0f);
     }
   };
-  const int64_t blocks = (T + kRows - 1) / kRows;
   if (T * T * N < (int64_t{1} << 16)) {
     for (int64_t i = 0; i < blocks; ++i) rows(i * kRows, std::min(T, (i + 1) * kRows));
     return;

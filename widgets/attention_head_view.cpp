@@ -17,6 +17,7 @@
 #include "core/common/error.h"
 #include "core/model/tokenizer.h"
 #include "widgets/attention_view.h"
+#include "widgets/combo_items.h"
 #include "widgets/plot_style.h"
 
 namespace seqlens::widgets {
@@ -237,22 +238,24 @@ void AttentionHeadView::setTokenCursor(int token) {
 }
 
 void AttentionHeadView::fillLayerBox() {
-  layer_box_->clear();
-  if (!trace_) return;
-  const std::vector<LayerKind> kinds = trace_->config.layer_map();
-  for (size_t l = 0; l < kinds.size(); ++l) {
-    const MixerKind mixer = kinds[l].mixer;
-    const QString kind = mixer == MixerKind::Attention ? tr("attention")
-                         : mixer == MixerKind::Mamba2  ? tr("Mamba-2")
-                                                       : tr("Mamba");
-    layer_box_->addItem(tr("%1 · %2").arg(l).arg(kind), int(l));
+  std::vector<ComboItem> items;
+  if (trace_) {
+    const std::vector<LayerKind> kinds = trace_->config.layer_map();
+    for (size_t l = 0; l < kinds.size(); ++l) {
+      const MixerKind mixer = kinds[l].mixer;
+      const QString kind = mixer == MixerKind::Attention ? tr("attention")
+                           : mixer == MixerKind::Mamba2  ? tr("Mamba-2")
+                                                         : tr("Mamba");
+      items.push_back({tr("%1 · %2").arg(l).arg(kind), int(l)});
+    }
   }
+  set_combo_items(layer_box_, items);
   layer_box_->setCurrentIndex(layer_box_->findData(layer_));
 }
 
 void AttentionHeadView::fillMapBox() {
-  map_box_->clear();
   if (!trace_ || layer_ < 0) {
+    set_combo_items(map_box_, {});
     map_label_->setText(tr("Head:"));
     map_box_->setEnabled(false);
     return;
@@ -260,22 +263,31 @@ void AttentionHeadView::fillMapBox() {
   const MixerKind mixer = trace_->config.layer_map()[static_cast<size_t>(layer_)].mixer;
   const bool heads = mixer != MixerKind::Mamba1;
   map_label_->setText(heads ? tr("Head:") : tr("Channel:"));
-  auto add = [&](int64_t id, bool recorded) {
+  std::vector<ComboItem> items;
+  std::vector<bool> recorded;
+  auto add = [&](int64_t id, bool is_recorded) {
     QString text = heads ? tr("Head %1").arg(id) : tr("Channel %1").arg(id);
-    if (!recorded) text = tr("%1 (record)").arg(text);
-    map_box_->addItem(text, qlonglong(id));
-    map_box_->setItemData(map_box_->count() - 1, recorded, kRecordedRole);
+    if (!is_recorded) text = tr("%1 (record)").arg(text);
+    items.push_back({text, qlonglong(id)});
+    recorded.push_back(is_recorded);
   };
   for (const AttentionMapRef& m : maps_)
     if (m.layer == layer_) add(m.index, true);
   if (mixer != MixerKind::Attention) {
     // Every channel / head can be asked for; the ones not recorded yet re-run the trace.
-    const int recorded = map_box_->count();
+    const size_t n_recorded = items.size();
     const int64_t count = analysis::hidden_channel_count(trace_->config, layer_);
     for (int64_t id = 0; id < count; ++id)
       if (analysis::find_map(maps_, layer_, id) < 0) add(id, false);
-    if (recorded > 0 && map_box_->count() > recorded) map_box_->insertSeparator(recorded);
+    if (n_recorded > 0 && items.size() > n_recorded) {
+      items.insert(items.begin() + static_cast<std::ptrdiff_t>(n_recorded), ComboItem::separator());
+      recorded.insert(recorded.begin() + static_cast<std::ptrdiff_t>(n_recorded), false);
+    }
   }
+  // The item text says whether a map is recorded, so the same texts mean the same flags.
+  if (set_combo_items(map_box_, items))
+    for (size_t i = 0; i < items.size(); ++i)
+      map_box_->setItemData(static_cast<int>(i), bool(recorded[i]), kRecordedRole);
   map_box_->setEnabled(map_box_->count() > 0);
   if (const AttentionMapRef* m = currentMap())
     map_box_->setCurrentIndex(map_box_->findData(qlonglong(m->index)));

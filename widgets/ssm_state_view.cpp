@@ -24,6 +24,7 @@
 #include <qcustomplot.h>
 
 #include "core/model/tokenizer.h"
+#include "widgets/combo_items.h"
 #include "widgets/plot_style.h"
 
 namespace seqlens::widgets {
@@ -168,6 +169,10 @@ void SsmStateView::advance() {
 
 void SsmStateView::changeEvent(QEvent* e) {
   if (e->type() == QEvent::PaletteChange) applyPalette();
+  if (e->type() == QEvent::StyleChange) {
+    play_icon_ = -1;
+    retranslate();
+  }
   if (e->type() == QEvent::LanguageChange) {
     retranslate();
     refresh();
@@ -178,7 +183,10 @@ void SsmStateView::changeEvent(QEvent* e) {
 void SsmStateView::retranslate() {
   const bool playing = isPlaying();
   play_->setText(playing ? tr("Pause") : tr("Play"));
-  play_->setIcon(style()->standardIcon(playing ? QStyle::SP_MediaPause : QStyle::SP_MediaPlay));
+  if (play_icon_ != int(playing)) {  // the style builds the icon from files: only on a change
+    play_->setIcon(style()->standardIcon(playing ? QStyle::SP_MediaPause : QStyle::SP_MediaPlay));
+    play_icon_ = int(playing);
+  }
   play_->setToolTip(tr("Step through the tokens and watch the state being written and decaying"));
   slider_->setToolTip(tr("Time step t"));
   layer_combo_->setToolTip(tr("Mamba layer"));
@@ -240,16 +248,17 @@ void SsmStateView::setTrace(std::shared_ptr<const ForwardTrace> trace) {
 }
 
 void SsmStateView::fillLayerCombo() {
-  const QSignalBlocker block(layer_combo_);
-  layer_combo_->clear();
-  if (!trace_) return;
-  const auto map = trace_->config.layer_map();
-  for (int64_t l : analysis::ssm_layers(trace_->config)) {
-    const MixerKind k = map[static_cast<size_t>(l)].mixer;
-    layer_combo_->addItem(
-        k == MixerKind::Mamba2 ? tr("Layer %1 · Mamba-2").arg(l) : tr("Layer %1 · Mamba-1").arg(l),
-        static_cast<int>(l));
+  std::vector<ComboItem> items;
+  if (trace_) {
+    const auto map = trace_->config.layer_map();
+    for (int64_t l : analysis::ssm_layers(trace_->config)) {
+      const MixerKind k = map[static_cast<size_t>(l)].mixer;
+      items.push_back({k == MixerKind::Mamba2 ? tr("Layer %1 · Mamba-2").arg(l)
+                                              : tr("Layer %1 · Mamba-1").arg(l),
+                       static_cast<int>(l)});
+    }
   }
+  set_combo_items(layer_combo_, items);
 }
 
 void SsmStateView::selectLayer(int layer) {

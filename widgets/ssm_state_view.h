@@ -131,6 +131,7 @@ class SsmStateView : public ChartView {
   QSpinBox* p_spin_;
   QCheckBox* summary_box_;
   QAbstractButton* play_;
+  int play_icon_ = -1;  // which icon play_ shows: 0 play, 1 pause, -1 none yet
   QSlider* slider_;
   QLabel* step_label_;
   QTimer* timer_;

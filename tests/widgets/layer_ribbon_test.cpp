@@ -34,7 +34,9 @@ TEST_F(LayerRibbonTest, OneBoxPerLayerLeftToRightWithoutOverlap) {
     const QRect r = ribbon_->layerRect(l);
     EXPECT_FALSE(r.isEmpty());
     EXPECT_TRUE(ribbon_->rect().contains(r)) << "layer " << l;
-    if (l > 0) EXPECT_GT(r.left(), ribbon_->layerRect(l - 1).right());
+    if (l > 0) {
+      EXPECT_GT(r.left(), ribbon_->layerRect(l - 1).right());
+    }
     EXPECT_EQ(ribbon_->layerAt(r.center()), l);
   }
   EXPECT_TRUE(ribbon_->layerRect(8).isEmpty());

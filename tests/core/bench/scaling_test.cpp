@@ -158,9 +158,10 @@ TEST(Stream, TinyRunEqualsOneFullForward) {
     EXPECT_LE(diff, 1e-4 * scale) << name;
     // KV cache: 300 tokens · 2 (K, V) · layers · KV heads · head_dim floats; Mamba: constant.
     const ModelConfig& c = m.config();
-    if (name == "attn")
+    if (name == "attn") {
       EXPECT_NEAR(r.state_mb * 1024 * 1024, 300.0 * 2 * c.n_layers * c.n_kv_heads * c.head_dim * 4,
                   1.0);
+    }
   }
   EXPECT_THROW(run_stream(StreamSpec{.model = "gpt5"}), Error);
 }

@@ -63,7 +63,9 @@ TEST(Streaming, RecordsTimeMajorSitesAcrossChunks) {
     ASSERT_EQ(a.f32.size(), b.f32.size()) << a.name;
     for (size_t j = 0; j < a.f32.size(); ++j)
       ASSERT_NEAR(a.f32[j], b.f32[j], 1e-4f * (1 + std::fabs(a.f32[j]))) << a.name << " " << j;
-    if (a.site == Site::TopkIdx) EXPECT_EQ(a.i32, b.i32);
+    if (a.site == Site::TopkIdx) {
+      EXPECT_EQ(a.i32, b.i32);
+    }
   }
 }
 

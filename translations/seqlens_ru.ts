@@ -216,284 +216,289 @@
 <context>
     <name>seqlens::app::MainWindow</name>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="60" />
+        <location filename="../app/gui/main_window.cpp" line="61" />
         <source>SeqLens</source>
         <translation>SeqLens</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="65" />
+        <location filename="../app/gui/main_window.cpp" line="66" />
         <source>Model</source>
         <translation>Модель</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="52" />
+        <location filename="../app/gui/main_window.cpp" line="53" />
         <source>%1 GiB</source>
         <translation>%1 ГиБ</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="53" />
+        <location filename="../app/gui/main_window.cpp" line="54" />
         <source>%1 MiB</source>
         <translation>%1 МиБ</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="54" />
+        <location filename="../app/gui/main_window.cpp" line="55" />
         <source>%1 KiB</source>
         <translation>%1 КиБ</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="70" />
+        <location filename="../app/gui/main_window.cpp" line="71" />
         <source>Input</source>
         <translation>Вход</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="77" />
+        <location filename="../app/gui/main_window.cpp" line="78" />
         <source>Layers</source>
         <translation>Слои</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="92" />
+        <location filename="../app/gui/main_window.cpp" line="93" />
         <source>Attention</source>
         <translation>Внимание</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="94" />
+        <location filename="../app/gui/main_window.cpp" line="95" />
         <source>SSM state</source>
         <translation>Состояние SSM</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="96" />
+        <location filename="../app/gui/main_window.cpp" line="97" />
         <source>Routing</source>
         <translation>Маршрутизация</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="98" />
+        <location filename="../app/gui/main_window.cpp" line="99" />
         <source>Scaling</source>
         <translation>Масштабирование</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="100" />
+        <location filename="../app/gui/main_window.cpp" line="101" />
         <source>Projection</source>
         <translation>Прогноз</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="102" />
+        <location filename="../app/gui/main_window.cpp" line="103" />
         <source>Compare</source>
         <translation>Сравнение</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="115" />
+        <location filename="../app/gui/main_window.cpp" line="116" />
         <source>Cancel</source>
         <translation>Отмена</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="185" />
+        <location filename="../app/gui/main_window.cpp" line="200" />
         <source>&amp;File</source>
         <translation>&amp;Файл</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="186" />
+        <location filename="../app/gui/main_window.cpp" line="201" />
         <source>&amp;Open Model…</source>
         <translation>&amp;Открыть модель…</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="189" />
+        <location filename="../app/gui/main_window.cpp" line="204" />
         <source>&amp;Export View…</source>
         <translation>&amp;Экспорт представления…</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="190" />
+        <location filename="../app/gui/main_window.cpp" line="205" />
         <source>Ctrl+E</source>
         <translation>Ctrl+E</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="191" />
+        <location filename="../app/gui/main_window.cpp" line="206" />
         <source>Export &amp;All Views…</source>
         <translation>Экспорт &amp;всех представлений…</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="192" />
+        <location filename="../app/gui/main_window.cpp" line="207" />
         <source>Ctrl+Shift+E</source>
         <translation>Ctrl+Shift+E</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="193" />
+        <location filename="../app/gui/main_window.cpp" line="208" />
         <source>Export &amp;Trace (.npz + .json)…</source>
         <translation>Экспорт &amp;трассы (.npz + .json)…</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="194" />
+        <location filename="../app/gui/main_window.cpp" line="209" />
         <source>Export &amp;Scaling Results (CSV/JSON)…</source>
         <translation>Экспорт результатов &amp;масштабирования (CSV/JSON)…</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="195" />
+        <location filename="../app/gui/main_window.cpp" line="210" />
         <source>Export Timing &amp;Profile (Perfetto JSON)…</source>
         <translation>Экспорт &amp;профиля времени (Perfetto JSON)…</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="197" />
+        <location filename="../app/gui/main_window.cpp" line="212" />
         <source>&amp;Quit</source>
         <translation>&amp;Выход</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="200" />
+        <location filename="../app/gui/main_window.cpp" line="215" />
         <source>&amp;View</source>
         <translation>&amp;Вид</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="201" />
+        <location filename="../app/gui/main_window.cpp" line="216" />
         <source>&amp;Language</source>
         <translation>&amp;Язык</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="213" />
+        <location filename="../app/gui/main_window.cpp" line="228" />
         <source>&amp;Theme</source>
         <translation>&amp;Тема</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="217" />
+        <location filename="../app/gui/main_window.cpp" line="232" />
         <source>System</source>
         <translation>Системная</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="218" />
+        <location filename="../app/gui/main_window.cpp" line="233" />
         <source>Light</source>
         <translation>Светлая</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="219" />
+        <location filename="../app/gui/main_window.cpp" line="234" />
         <source>Dark</source>
         <translation>Тёмная</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="226" />
+        <location filename="../app/gui/main_window.cpp" line="241" />
         <source>&amp;Presenter Mode</source>
         <translation>Режим &amp;презентации</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="234" />
+        <location filename="../app/gui/main_window.cpp" line="249" />
         <source>&amp;Help</source>
         <translation>&amp;Справка</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="235" />
+        <location filename="../app/gui/main_window.cpp" line="250" />
         <source>&amp;About SeqLens</source>
         <translation>&amp;О программе SeqLens</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="237" />
+        <location filename="../app/gui/main_window.cpp" line="252" />
         <source>About SeqLens</source>
         <translation>О программе SeqLens</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="238" />
+        <location filename="../app/gui/main_window.cpp" line="253" />
         <source>&lt;b&gt;SeqLens&lt;/b&gt;&lt;p&gt;See how Transformers, Mamba and hybrid models work and what they cost: attention maps, the SSM state, expert routing and scaling, live.&lt;/p&gt;</source>
         <translation>&lt;b&gt;SeqLens&lt;/b&gt;&lt;p&gt;Как работают трансформеры, Mamba и гибридные модели и чего они стоят: карты внимания, состояние SSM, маршрутизация экспертов и масштабирование — вживую.&lt;/p&gt;</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="266" />
+        <location filename="../app/gui/main_window.cpp" line="281" />
         <source>Export “%1”…</source>
         <translation>Экспорт «%1»…</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="267" />
+        <location filename="../app/gui/main_window.cpp" line="282" />
         <source>Export All Views…</source>
         <translation>Экспорт всех представлений…</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="342" />
+        <location filename="../app/gui/main_window.cpp" line="357" />
         <source>SeqLens — %1</source>
         <translation>SeqLens — %1</translation>
     </message>
     <message numerus="yes">
-        <location filename="../app/gui/main_window.cpp" line="359" />
+        <location filename="../app/gui/main_window.cpp" line="374" />
         <source>%n token(s) · forward %1 ms · peak %2 · cache and state %3</source>
         <translation><numerusform>%n токен · прямой проход %1 мс · пик %2 · кэш и состояние %3</numerusform><numerusform>%n токена · прямой проход %1 мс · пик %2 · кэш и состояние %3</numerusform><numerusform>%n токенов · прямой проход %1 мс · пик %2 · кэш и состояние %3</numerusform></translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="364" />
+        <location filename="../app/gui/main_window.cpp" line="380" />
+        <source> · layers 0–%1 of %2, the last without its MLP / MoE (all this tab shows)</source>
+        <translation> · слои 0–%1 из %2, последний — без MLP / MoE (всё, что показывает эта вкладка)</translation>
+    </message>
+    <message>
+        <location filename="../app/gui/main_window.cpp" line="384" />
         <source> · layers 0–%1 of %2 (all this tab shows)</source>
         <translation> · слои 0–%1 из %2 (всё, что показывает эта вкладка)</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="422" />
+        <location filename="../app/gui/main_window.cpp" line="442" />
         <source>Scaling stopped: %1</source>
         <translation>Масштабирование остановлено: %1</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="432" />
-        <location filename="../app/gui/main_window.cpp" line="450" />
-        <location filename="../app/gui/main_window.cpp" line="482" />
-        <location filename="../app/gui/main_window.cpp" line="501" />
-        <location filename="../app/gui/main_window.cpp" line="531" />
+        <location filename="../app/gui/main_window.cpp" line="452" />
+        <location filename="../app/gui/main_window.cpp" line="470" />
+        <location filename="../app/gui/main_window.cpp" line="502" />
+        <location filename="../app/gui/main_window.cpp" line="521" />
+        <location filename="../app/gui/main_window.cpp" line="551" />
         <source>Export failed</source>
         <translation>Экспорт не удался</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="434" />
-        <location filename="../app/gui/main_window.cpp" line="499" />
-        <location filename="../app/gui/main_window.cpp" line="530" />
+        <location filename="../app/gui/main_window.cpp" line="454" />
+        <location filename="../app/gui/main_window.cpp" line="519" />
+        <location filename="../app/gui/main_window.cpp" line="550" />
         <source>Wrote %1</source>
         <translation>Записан %1</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="440" />
+        <location filename="../app/gui/main_window.cpp" line="460" />
         <source>Export all views to folder</source>
         <translation>Экспорт всех представлений в папку</translation>
     </message>
     <message numerus="yes">
-        <location filename="../app/gui/main_window.cpp" line="451" />
+        <location filename="../app/gui/main_window.cpp" line="471" />
         <source>Wrote %n file(s) to %1</source>
         <translation><numerusform>Записан %n файл в %1</numerusform><numerusform>Записано %n файла в %1</numerusform><numerusform>Записано %n файлов в %1</numerusform></translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="458" />
+        <location filename="../app/gui/main_window.cpp" line="478" />
         <source>Export trace</source>
         <translation>Экспорт трассы</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="458" />
+        <location filename="../app/gui/main_window.cpp" line="478" />
         <source>NumPy archive (*.npz)</source>
         <translation>Архив NumPy (*.npz)</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="481" />
+        <location filename="../app/gui/main_window.cpp" line="501" />
         <source>Wrote %1 and its .json sidecar</source>
         <translation>Записаны %1 и его описание .json</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="487" />
-        <location filename="../app/gui/main_window.cpp" line="492" />
+        <location filename="../app/gui/main_window.cpp" line="507" />
+        <location filename="../app/gui/main_window.cpp" line="512" />
         <source>Export scaling results</source>
         <translation>Экспорт результатов масштабирования</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="488" />
+        <location filename="../app/gui/main_window.cpp" line="508" />
         <source>Measure first: Scaling tab ▸ Measure.</source>
         <translation>Сначала выполните измерение: вкладка «Масштабирование» ▸ «Измерить».</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="494" />
+        <location filename="../app/gui/main_window.cpp" line="514" />
         <source>CSV (*.csv);;JSON (*.json)</source>
         <translation>CSV (*.csv);;JSON (*.json)</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="509" />
+        <location filename="../app/gui/main_window.cpp" line="529" />
         <source>Export timing profile</source>
         <translation>Экспорт профиля времени</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="510" />
+        <location filename="../app/gui/main_window.cpp" line="530" />
         <source>Trace events for Perfetto / chrome://tracing (*.json)</source>
         <translation>События трассировки для Perfetto / chrome://tracing (*.json)</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="145" />
+        <location filename="../app/gui/main_window.cpp" line="153" />
         <source>Error: %1</source>
         <translation>Ошибка: %1</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="331" />
+        <location filename="../app/gui/main_window.cpp" line="346" />
         <source>Open Hugging Face model directory</source>
         <translation>Открыть каталог модели Hugging Face</translation>
     </message>
@@ -632,111 +637,111 @@
 <context>
     <name>seqlens::widgets::AttentionHeadView</name>
     <message>
-        <location filename="../widgets/attention_head_view.cpp" line="42" />
+        <location filename="../widgets/attention_head_view.cpp" line="44" />
         <source>Layer:</source>
         <translation>Слой:</translation>
     </message>
     <message>
-        <location filename="../widgets/attention_head_view.cpp" line="45" />
+        <location filename="../widgets/attention_head_view.cpp" line="47" />
         <source>Normalisation:</source>
         <translation>Нормировка:</translation>
     </message>
     <message>
-        <location filename="../widgets/attention_head_view.cpp" line="57" />
+        <location filename="../widgets/attention_head_view.cpp" line="59" />
         <source>choose to record…</source>
         <translation>выберите для записи…</translation>
     </message>
     <message>
-        <location filename="../widgets/attention_head_view.cpp" line="89" />
-        <location filename="../widgets/attention_head_view.cpp" line="481" />
+        <location filename="../widgets/attention_head_view.cpp" line="91" />
+        <location filename="../widgets/attention_head_view.cpp" line="493" />
         <source>key token (s)</source>
         <translation>токен-ключ (s)</translation>
     </message>
     <message>
-        <location filename="../widgets/attention_head_view.cpp" line="90" />
-        <location filename="../widgets/attention_head_view.cpp" line="482" />
+        <location filename="../widgets/attention_head_view.cpp" line="92" />
+        <location filename="../widgets/attention_head_view.cpp" line="494" />
         <source>query token (t)</source>
         <translation>токен-запрос (t)</translation>
     </message>
     <message>
-        <location filename="../widgets/attention_head_view.cpp" line="121" />
+        <location filename="../widgets/attention_head_view.cpp" line="123" />
         <source>Attention map (head)</source>
         <translation>Карта внимания (голова)</translation>
     </message>
     <message>
-        <location filename="../widgets/attention_head_view.cpp" line="129" />
+        <location filename="../widgets/attention_head_view.cpp" line="131" />
         <source>Raw α (signed)</source>
         <translation>Исходные α (со знаком)</translation>
     </message>
     <message>
-        <location filename="../widgets/attention_head_view.cpp" line="130" />
-        <location filename="../widgets/attention_head_view.cpp" line="142" />
+        <location filename="../widgets/attention_head_view.cpp" line="132" />
+        <location filename="../widgets/attention_head_view.cpp" line="144" />
         <source>|α| min–max</source>
         <translation>|α|, мин–макс</translation>
     </message>
     <message>
-        <location filename="../widgets/attention_head_view.cpp" line="131" />
+        <location filename="../widgets/attention_head_view.cpp" line="133" />
         <source>Row-normalised |α|</source>
         <translation>|α|, нормированные по строкам</translation>
     </message>
     <message>
-        <location filename="../widgets/attention_head_view.cpp" line="137" />
+        <location filename="../widgets/attention_head_view.cpp" line="139" />
         <source>Attention</source>
         <translation>Внимание</translation>
     </message>
     <message>
-        <location filename="../widgets/attention_head_view.cpp" line="138" />
+        <location filename="../widgets/attention_head_view.cpp" line="140" />
         <source>Layer %1 — no attention map recorded</source>
         <translation>Слой %1 — карта внимания не записана</translation>
     </message>
     <message>
-        <location filename="../widgets/attention_head_view.cpp" line="140" />
+        <location filename="../widgets/attention_head_view.cpp" line="142" />
         <source>Layer %1, head %2 — softmax attention (probabilities)</source>
         <translation>Слой %1, голова %2 — softmax-внимание (вероятности)</translation>
     </message>
     <message>
-        <location filename="../widgets/attention_head_view.cpp" line="141" />
+        <location filename="../widgets/attention_head_view.cpp" line="143" />
         <source>raw</source>
         <translation>исходные значения</translation>
     </message>
     <message>
-        <location filename="../widgets/attention_head_view.cpp" line="143" />
+        <location filename="../widgets/attention_head_view.cpp" line="145" />
         <source>row-normalised</source>
         <translation>нормировка по строкам</translation>
     </message>
     <message>
-        <location filename="../widgets/attention_head_view.cpp" line="145" />
+        <location filename="../widgets/attention_head_view.cpp" line="147" />
         <source>Layer %1, head %2 — hidden attention (%3)</source>
         <translation>Слой %1, голова %2 — скрытое внимание (%3)</translation>
     </message>
     <message>
-        <location filename="../widgets/attention_head_view.cpp" line="146" />
+        <location filename="../widgets/attention_head_view.cpp" line="148" />
         <source>Layer %1, channel %2 — hidden attention (%3)</source>
         <translation>Слой %1, канал %2 — скрытое внимание (%3)</translation>
     </message>
     <message>
-        <location filename="../widgets/attention_head_view.cpp" line="159" />
+        <location filename="../widgets/attention_head_view.cpp" line="161" />
         <source>probability</source>
         <translation>вероятность</translation>
     </message>
     <message>
-        <location filename="../widgets/attention_head_view.cpp" line="160" />
+        <location filename="../widgets/attention_head_view.cpp" line="162" />
         <source>α</source>
         <translation>α</translation>
     </message>
     <message>
-        <location filename="../widgets/attention_head_view.cpp" line="161" />
+        <location filename="../widgets/attention_head_view.cpp" line="163" />
         <source>|α| (min–max)</source>
         <translation>|α| (мин–макс)</translation>
     </message>
     <message>
-        <location filename="../widgets/attention_head_view.cpp" line="162" />
-        <location filename="../widgets/attention_head_view.cpp" line="312" />
+        <location filename="../widgets/attention_head_view.cpp" line="164" />
+        <location filename="../widgets/attention_head_view.cpp" line="321" />
         <source>|α| / row sum</source>
         <translation>|α| / сумма строки</translation>
     </message>
     <message>
-        <location filename="../widgets/attention_head_view.cpp" line="163" />
+        <location filename="../widgets/attention_head_view.cpp" line="165" />
         <source>query “%1” (t = %2)
 key “%3” (s = %4)
 %5 = %6</source>
@@ -745,90 +750,90 @@ key “%3” (s = %4)
 %5 = %6</translation>
     </message>
     <message>
-        <location filename="../widgets/attention_head_view.cpp" line="244" />
+        <location filename="../widgets/attention_head_view.cpp" line="246" />
         <source>attention</source>
         <translation>внимание</translation>
     </message>
     <message>
-        <location filename="../widgets/attention_head_view.cpp" line="245" />
+        <location filename="../widgets/attention_head_view.cpp" line="247" />
         <source>Mamba-2</source>
         <translation>Mamba-2</translation>
     </message>
     <message>
-        <location filename="../widgets/attention_head_view.cpp" line="246" />
+        <location filename="../widgets/attention_head_view.cpp" line="248" />
         <source>Mamba</source>
         <translation>Mamba</translation>
     </message>
     <message>
-        <location filename="../widgets/attention_head_view.cpp" line="247" />
+        <location filename="../widgets/attention_head_view.cpp" line="249" />
         <source>%1 · %2</source>
         <translation>%1 · %2</translation>
     </message>
     <message>
-        <location filename="../widgets/attention_head_view.cpp" line="255" />
-        <location filename="../widgets/attention_head_view.cpp" line="261" />
+        <location filename="../widgets/attention_head_view.cpp" line="259" />
+        <location filename="../widgets/attention_head_view.cpp" line="265" />
         <source>Head:</source>
         <translation>Голова:</translation>
     </message>
     <message>
-        <location filename="../widgets/attention_head_view.cpp" line="261" />
+        <location filename="../widgets/attention_head_view.cpp" line="265" />
         <source>Channel:</source>
         <translation>Канал:</translation>
     </message>
     <message>
-        <location filename="../widgets/attention_head_view.cpp" line="263" />
+        <location filename="../widgets/attention_head_view.cpp" line="269" />
         <source>Head %1</source>
         <translation>Голова %1</translation>
     </message>
     <message>
-        <location filename="../widgets/attention_head_view.cpp" line="263" />
+        <location filename="../widgets/attention_head_view.cpp" line="269" />
         <source>Channel %1</source>
         <translation>Канал %1</translation>
     </message>
     <message>
-        <location filename="../widgets/attention_head_view.cpp" line="264" />
+        <location filename="../widgets/attention_head_view.cpp" line="270" />
         <source>%1 (record)</source>
         <translation>%1 (записать)</translation>
     </message>
     <message>
-        <location filename="../widgets/attention_head_view.cpp" line="290" />
+        <location filename="../widgets/attention_head_view.cpp" line="303" />
         <source>Softmax attention is shown as probabilities.</source>
         <translation>Softmax-внимание показывается как вероятности.</translation>
     </message>
     <message>
-        <location filename="../widgets/attention_head_view.cpp" line="309" />
+        <location filename="../widgets/attention_head_view.cpp" line="318" />
         <source>attention probability</source>
         <translation>вероятность внимания</translation>
     </message>
     <message>
-        <location filename="../widgets/attention_head_view.cpp" line="310" />
+        <location filename="../widgets/attention_head_view.cpp" line="319" />
         <source>hidden attention α</source>
         <translation>скрытое внимание α</translation>
     </message>
     <message>
-        <location filename="../widgets/attention_head_view.cpp" line="311" />
+        <location filename="../widgets/attention_head_view.cpp" line="320" />
         <source>|α|, min–max scaled</source>
         <translation>|α|, масштаб мин–макс</translation>
     </message>
     <message>
-        <location filename="../widgets/attention_head_view.cpp" line="365" />
+        <location filename="../widgets/attention_head_view.cpp" line="377" />
         <source>No trace yet: run a model to see its attention.</source>
         <translation>Трассы пока нет: запустите модель, чтобы увидеть её внимание.</translation>
     </message>
     <message>
-        <location filename="../widgets/attention_head_view.cpp" line="369" />
+        <location filename="../widgets/attention_head_view.cpp" line="381" />
         <source>The attention pattern of layer %1 was not recorded.</source>
         <translation>Паттерн внимания слоя %1 не записан.</translation>
     </message>
     <message>
-        <location filename="../widgets/attention_head_view.cpp" line="371" />
+        <location filename="../widgets/attention_head_view.cpp" line="383" />
         <source>No hidden attention recorded for layer %1.
 Choose a head above to record it.</source>
         <translation>Для слоя %1 скрытое внимание не записано.
 Выберите голову выше, чтобы записать его.</translation>
     </message>
     <message>
-        <location filename="../widgets/attention_head_view.cpp" line="373" />
+        <location filename="../widgets/attention_head_view.cpp" line="385" />
         <source>No hidden attention recorded for layer %1.
 Choose a channel above to record it.</source>
         <translation>Для слоя %1 скрытое внимание не записано.
@@ -838,120 +843,120 @@ Choose a channel above to record it.</source>
 <context>
     <name>seqlens::widgets::AttentionModelView</name>
     <message>
-        <location filename="../widgets/attention_model_view.cpp" line="75" />
+        <location filename="../widgets/attention_model_view.cpp" line="77" />
         <source>Attention maps (model)</source>
         <translation>Карты внимания (модель)</translation>
     </message>
     <message>
-        <location filename="../widgets/attention_model_view.cpp" line="89" />
+        <location filename="../widgets/attention_model_view.cpp" line="95" />
         <source>L%1 H%2</source>
         <translation>С%1 Г%2</translation>
     </message>
     <message>
-        <location filename="../widgets/attention_model_view.cpp" line="90" />
+        <location filename="../widgets/attention_model_view.cpp" line="96" />
         <source>L%1 head %2</source>
         <translation>С%1 голова %2</translation>
     </message>
     <message>
-        <location filename="../widgets/attention_model_view.cpp" line="91" />
+        <location filename="../widgets/attention_model_view.cpp" line="97" />
         <source>L%1 ch %2</source>
         <translation>С%1 кан. %2</translation>
     </message>
     <message>
-        <location filename="../widgets/attention_model_view.cpp" line="157" />
+        <location filename="../widgets/attention_model_view.cpp" line="164" />
         <source>Record attention patterns or hidden-attention channels to see maps here.</source>
         <translation>Запишите паттерны внимания или каналы скрытого внимания, чтобы увидеть здесь карты.</translation>
     </message>
     <message>
-        <location filename="../widgets/attention_model_view.cpp" line="160" />
+        <location filename="../widgets/attention_model_view.cpp" line="167" />
         <source>orange frames: softmax attention (probabilities)</source>
         <translation>оранжевые рамки: softmax-внимание (вероятности)</translation>
     </message>
     <message>
-        <location filename="../widgets/attention_model_view.cpp" line="162" />
+        <location filename="../widgets/attention_model_view.cpp" line="169" />
         <source>green frames: Mamba hidden attention (%1)</source>
         <translation>зелёные рамки: скрытое внимание Mamba (%1)</translation>
     </message>
     <message>
-        <location filename="../widgets/attention_model_view.cpp" line="163" />
+        <location filename="../widgets/attention_model_view.cpp" line="170" />
         <source>raw α, each map on its own scale</source>
         <translation>исходные α, у каждой карты своя шкала</translation>
     </message>
     <message>
-        <location filename="../widgets/attention_model_view.cpp" line="164" />
+        <location filename="../widgets/attention_model_view.cpp" line="171" />
         <source>|α| min–max</source>
         <translation>|α|, мин–макс</translation>
     </message>
     <message>
-        <location filename="../widgets/attention_model_view.cpp" line="165" />
+        <location filename="../widgets/attention_model_view.cpp" line="172" />
         <source>row-normalised |α|</source>
         <translation>|α|, нормированные по строкам</translation>
     </message>
     <message>
-        <location filename="../widgets/attention_model_view.cpp" line="166" />
+        <location filename="../widgets/attention_model_view.cpp" line="173" />
         <source>click a map to inspect it</source>
         <translation>щёлкните по карте, чтобы рассмотреть её</translation>
     </message>
     <message>
-        <location filename="../widgets/attention_model_view.cpp" line="182" />
+        <location filename="../widgets/attention_model_view.cpp" line="189" />
         <source>Attention maps by layer</source>
         <translation>Карты внимания по слоям</translation>
     </message>
     <message>
-        <location filename="../widgets/attention_model_view.cpp" line="219" />
-        <location filename="../widgets/attention_model_view.cpp" line="221" />
+        <location filename="../widgets/attention_model_view.cpp" line="226" />
+        <location filename="../widgets/attention_model_view.cpp" line="228" />
         <source>probability</source>
         <translation>вероятность</translation>
     </message>
     <message>
-        <location filename="../widgets/attention_model_view.cpp" line="220" />
+        <location filename="../widgets/attention_model_view.cpp" line="227" />
         <source>normalised |α|</source>
         <translation>нормированные |α|</translation>
     </message>
     <message>
-        <location filename="../widgets/attention_model_view.cpp" line="222" />
+        <location filename="../widgets/attention_model_view.cpp" line="229" />
         <source>probability · normalised |α|</source>
         <translation>вероятность · нормированные |α|</translation>
     </message>
     <message>
-        <location filename="../widgets/attention_model_view.cpp" line="223" />
+        <location filename="../widgets/attention_model_view.cpp" line="230" />
         <source>α ÷ max |α| of its map</source>
         <translation>α ÷ max |α| своей карты</translation>
     </message>
     <message>
-        <location filename="../widgets/attention_model_view.cpp" line="230" />
+        <location filename="../widgets/attention_model_view.cpp" line="237" />
         <source>No trace yet: run a model to see the attention maps of every layer.</source>
         <translation>Трассы пока нет: запустите модель, чтобы увидеть карты внимания всех слоёв.</translation>
     </message>
     <message>
-        <location filename="../widgets/attention_model_view.cpp" line="245" />
+        <location filename="../widgets/attention_model_view.cpp" line="252" />
         <source>attention</source>
         <translation>внимание</translation>
     </message>
     <message>
-        <location filename="../widgets/attention_model_view.cpp" line="246" />
+        <location filename="../widgets/attention_model_view.cpp" line="253" />
         <source>Mamba-2</source>
         <translation>Mamba-2</translation>
     </message>
     <message>
-        <location filename="../widgets/attention_model_view.cpp" line="247" />
+        <location filename="../widgets/attention_model_view.cpp" line="254" />
         <source>Mamba</source>
         <translation>Mamba</translation>
     </message>
     <message>
-        <location filename="../widgets/attention_model_view.cpp" line="248" />
+        <location filename="../widgets/attention_model_view.cpp" line="255" />
         <source>L%1
 %2</source>
         <translation>С%1
 %2</translation>
     </message>
     <message>
-        <location filename="../widgets/attention_model_view.cpp" line="254" />
+        <location filename="../widgets/attention_model_view.cpp" line="261" />
         <source>attention pattern not recorded</source>
         <translation>паттерн внимания не записан</translation>
     </message>
     <message>
-        <location filename="../widgets/attention_model_view.cpp" line="255" />
+        <location filename="../widgets/attention_model_view.cpp" line="262" />
         <source>hidden attention not recorded: pick a channel in the head view to record it</source>
         <translation>скрытое внимание не записано: выберите канал в окне головы, чтобы записать его</translation>
     </message>
@@ -1438,328 +1443,328 @@ Choose a channel above to record it.</source>
 <context>
     <name>seqlens::widgets::SsmStateView</name>
     <message>
-        <location filename="../widgets/ssm_state_view.cpp" line="116" />
+        <location filename="../widgets/ssm_state_view.cpp" line="117" />
         <source>SSM state</source>
         <translation>Состояние SSM</translation>
     </message>
     <message>
-        <location filename="../widgets/ssm_state_view.cpp" line="180" />
+        <location filename="../widgets/ssm_state_view.cpp" line="185" />
         <source>Pause</source>
         <translation>Пауза</translation>
     </message>
     <message>
-        <location filename="../widgets/ssm_state_view.cpp" line="180" />
+        <location filename="../widgets/ssm_state_view.cpp" line="185" />
         <source>Play</source>
         <translation>Пуск</translation>
     </message>
     <message>
-        <location filename="../widgets/ssm_state_view.cpp" line="182" />
+        <location filename="../widgets/ssm_state_view.cpp" line="190" />
         <source>Step through the tokens and watch the state being written and decaying</source>
         <translation>Пройти по токенам и посмотреть, как состояние записывается и затухает</translation>
     </message>
     <message>
-        <location filename="../widgets/ssm_state_view.cpp" line="183" />
+        <location filename="../widgets/ssm_state_view.cpp" line="191" />
         <source>Time step t</source>
         <translation>Шаг по времени t</translation>
     </message>
     <message>
-        <location filename="../widgets/ssm_state_view.cpp" line="184" />
+        <location filename="../widgets/ssm_state_view.cpp" line="192" />
         <source>Mamba layer</source>
         <translation>Слой Mamba</translation>
     </message>
     <message>
-        <location filename="../widgets/ssm_state_view.cpp" line="187" />
+        <location filename="../widgets/ssm_state_view.cpp" line="195" />
         <source>Head</source>
         <translation>Голова</translation>
     </message>
     <message>
-        <location filename="../widgets/ssm_state_view.cpp" line="187" />
+        <location filename="../widgets/ssm_state_view.cpp" line="195" />
         <source>Channel</source>
         <translation>Канал</translation>
     </message>
     <message>
-        <location filename="../widgets/ssm_state_view.cpp" line="188" />
+        <location filename="../widgets/ssm_state_view.cpp" line="196" />
         <source>Mamba-2 head h</source>
         <translation>Голова h Mamba-2</translation>
     </message>
     <message>
-        <location filename="../widgets/ssm_state_view.cpp" line="188" />
+        <location filename="../widgets/ssm_state_view.cpp" line="196" />
         <source>Mamba-1 channel e (of d_inner)</source>
         <translation>Канал e Mamba-1 (из d_inner)</translation>
     </message>
     <message>
-        <location filename="../widgets/ssm_state_view.cpp" line="189" />
+        <location filename="../widgets/ssm_state_view.cpp" line="197" />
         <source>p</source>
         <translation>p</translation>
     </message>
     <message>
-        <location filename="../widgets/ssm_state_view.cpp" line="190" />
+        <location filename="../widgets/ssm_state_view.cpp" line="198" />
         <source>Head-dim index p, or RMS over p</source>
         <translation>Индекс p внутри головы или RMS по p</translation>
     </message>
     <message>
-        <location filename="../widgets/ssm_state_view.cpp" line="191" />
+        <location filename="../widgets/ssm_state_view.cpp" line="199" />
         <source>RMS</source>
         <translation>RMS</translation>
     </message>
     <message>
-        <location filename="../widgets/ssm_state_view.cpp" line="192" />
+        <location filename="../widgets/ssm_state_view.cpp" line="200" />
         <source>All heads (RMS)</source>
         <translation>Все головы (RMS)</translation>
     </message>
     <message>
-        <location filename="../widgets/ssm_state_view.cpp" line="192" />
+        <location filename="../widgets/ssm_state_view.cpp" line="200" />
         <source>All channels (RMS)</source>
         <translation>Все каналы (RMS)</translation>
     </message>
     <message>
-        <location filename="../widgets/ssm_state_view.cpp" line="193" />
+        <location filename="../widgets/ssm_state_view.cpp" line="201" />
         <source>Show the RMS of the state over every channel of the layer</source>
         <translation>Показать RMS состояния по всем каналам слоя</translation>
     </message>
     <message>
-        <location filename="../widgets/ssm_state_view.cpp" line="194" />
+        <location filename="../widgets/ssm_state_view.cpp" line="202" />
         <source>Δ, head %1</source>
         <translation>Δ, голова %1</translation>
     </message>
     <message>
-        <location filename="../widgets/ssm_state_view.cpp" line="195" />
+        <location filename="../widgets/ssm_state_view.cpp" line="203" />
         <source>Δ, channel %1</source>
         <translation>Δ, канал %1</translation>
     </message>
     <message>
-        <location filename="../widgets/ssm_state_view.cpp" line="196" />
+        <location filename="../widgets/ssm_state_view.cpp" line="204" />
         <source>mean over heads</source>
         <translation>среднее по головам</translation>
     </message>
     <message>
-        <location filename="../widgets/ssm_state_view.cpp" line="196" />
+        <location filename="../widgets/ssm_state_view.cpp" line="204" />
         <source>mean over channels</source>
         <translation>среднее по каналам</translation>
     </message>
     <message>
-        <location filename="../widgets/ssm_state_view.cpp" line="197" />
+        <location filename="../widgets/ssm_state_view.cpp" line="205" />
         <source>half-life</source>
         <translation>период полураспада</translation>
     </message>
     <message>
-        <location filename="../widgets/ssm_state_view.cpp" line="198" />
+        <location filename="../widgets/ssm_state_view.cpp" line="206" />
         <source>capped (Δ ≈ 0)</source>
         <translation>ограничено (Δ ≈ 0)</translation>
     </message>
     <message>
-        <location filename="../widgets/ssm_state_view.cpp" line="199" />
+        <location filename="../widgets/ssm_state_view.cpp" line="207" />
         <source>head %1</source>
         <translation>голова %1</translation>
     </message>
     <message>
-        <location filename="../widgets/ssm_state_view.cpp" line="200" />
+        <location filename="../widgets/ssm_state_view.cpp" line="208" />
         <source>channel %1</source>
         <translation>канал %1</translation>
     </message>
     <message>
-        <location filename="../widgets/ssm_state_view.cpp" line="201" />
+        <location filename="../widgets/ssm_state_view.cpp" line="209" />
         <source>h(t−1)</source>
         <translation>h(t−1)</translation>
     </message>
     <message>
-        <location filename="../widgets/ssm_state_view.cpp" line="202" />
+        <location filename="../widgets/ssm_state_view.cpp" line="210" />
         <source>decayed exp(Δ·A)·h(t−1)</source>
         <translation>затухшее exp(Δ·A)·h(t−1)</translation>
     </message>
     <message>
-        <location filename="../widgets/ssm_state_view.cpp" line="203" />
+        <location filename="../widgets/ssm_state_view.cpp" line="211" />
         <source>written</source>
         <translation>записано</translation>
     </message>
     <message>
-        <location filename="../widgets/ssm_state_view.cpp" line="204" />
+        <location filename="../widgets/ssm_state_view.cpp" line="212" />
         <source>h(t)</source>
         <translation>h(t)</translation>
     </message>
     <message>
-        <location filename="../widgets/ssm_state_view.cpp" line="205" />
-        <location filename="../widgets/ssm_state_view.cpp" line="214" />
+        <location filename="../widgets/ssm_state_view.cpp" line="213" />
+        <location filename="../widgets/ssm_state_view.cpp" line="222" />
         <source>state n</source>
         <translation>состояние n</translation>
     </message>
     <message>
-        <location filename="../widgets/ssm_state_view.cpp" line="206" />
+        <location filename="../widgets/ssm_state_view.cpp" line="214" />
         <source>Δ</source>
         <translation>Δ</translation>
     </message>
     <message>
-        <location filename="../widgets/ssm_state_view.cpp" line="207" />
+        <location filename="../widgets/ssm_state_view.cpp" line="215" />
         <source>B (n)</source>
         <translation>B (n)</translation>
     </message>
     <message>
-        <location filename="../widgets/ssm_state_view.cpp" line="208" />
+        <location filename="../widgets/ssm_state_view.cpp" line="216" />
         <source>C (n)</source>
         <translation>C (n)</translation>
     </message>
     <message>
-        <location filename="../widgets/ssm_state_view.cpp" line="209" />
+        <location filename="../widgets/ssm_state_view.cpp" line="217" />
         <source>token</source>
         <translation>токен</translation>
     </message>
     <message>
-        <location filename="../widgets/ssm_state_view.cpp" line="210" />
+        <location filename="../widgets/ssm_state_view.cpp" line="218" />
         <source>state</source>
         <translation>состояние</translation>
     </message>
     <message>
-        <location filename="../widgets/ssm_state_view.cpp" line="211" />
+        <location filename="../widgets/ssm_state_view.cpp" line="219" />
         <source>B, C</source>
         <translation>B, C</translation>
     </message>
     <message>
-        <location filename="../widgets/ssm_state_view.cpp" line="212" />
+        <location filename="../widgets/ssm_state_view.cpp" line="220" />
         <source>head</source>
         <translation>голова</translation>
     </message>
     <message>
-        <location filename="../widgets/ssm_state_view.cpp" line="212" />
+        <location filename="../widgets/ssm_state_view.cpp" line="220" />
         <source>channel</source>
         <translation>канал</translation>
     </message>
     <message>
-        <location filename="../widgets/ssm_state_view.cpp" line="213" />
+        <location filename="../widgets/ssm_state_view.cpp" line="221" />
         <source>half-life (tokens)</source>
         <translation>период полураспада (токены)</translation>
     </message>
     <message>
-        <location filename="../widgets/ssm_state_view.cpp" line="215" />
+        <location filename="../widgets/ssm_state_view.cpp" line="223" />
         <source>value</source>
         <translation>значение</translation>
     </message>
     <message>
-        <location filename="../widgets/ssm_state_view.cpp" line="250" />
+        <location filename="../widgets/ssm_state_view.cpp" line="256" />
         <source>Layer %1 · Mamba-2</source>
         <translation>Слой %1 · Mamba-2</translation>
     </message>
     <message>
-        <location filename="../widgets/ssm_state_view.cpp" line="250" />
+        <location filename="../widgets/ssm_state_view.cpp" line="257" />
         <source>Layer %1 · Mamba-1</source>
         <translation>Слой %1 · Mamba-1</translation>
     </message>
     <message>
-        <location filename="../widgets/ssm_state_view.cpp" line="298" />
+        <location filename="../widgets/ssm_state_view.cpp" line="307" />
         <source>Run a model to see how its SSM state evolves</source>
         <translation>Запустите модель, чтобы увидеть, как меняется её состояние SSM</translation>
     </message>
     <message>
-        <location filename="../widgets/ssm_state_view.cpp" line="302" />
+        <location filename="../widgets/ssm_state_view.cpp" line="311" />
         <source>This model has no SSM layer</source>
         <translation>В этой модели нет слоёв SSM</translation>
     </message>
     <message>
-        <location filename="../widgets/ssm_state_view.cpp" line="310" />
+        <location filename="../widgets/ssm_state_view.cpp" line="319" />
         <source>Layer %1: recording its SSM state…</source>
         <translation>Слой %1: записывается его состояние SSM…</translation>
     </message>
     <message>
-        <location filename="../widgets/ssm_state_view.cpp" line="398" />
+        <location filename="../widgets/ssm_state_view.cpp" line="403" />
         <source>Layer %1 · all heads (RMS over h and p)</source>
         <translation>Слой %1 · все головы (RMS по h и p)</translation>
     </message>
     <message>
-        <location filename="../widgets/ssm_state_view.cpp" line="399" />
+        <location filename="../widgets/ssm_state_view.cpp" line="404" />
         <source>Layer %1 · all channels (RMS)</source>
         <translation>Слой %1 · все каналы (RMS)</translation>
     </message>
     <message>
-        <location filename="../widgets/ssm_state_view.cpp" line="401" />
+        <location filename="../widgets/ssm_state_view.cpp" line="406" />
         <source>Layer %1 · channel %2</source>
         <translation>Слой %1 · канал %2</translation>
     </message>
     <message>
-        <location filename="../widgets/ssm_state_view.cpp" line="403" />
+        <location filename="../widgets/ssm_state_view.cpp" line="408" />
         <source>Layer %1 · head %2 (RMS over p)</source>
         <translation>Слой %1 · голова %2 (RMS по p)</translation>
     </message>
     <message>
-        <location filename="../widgets/ssm_state_view.cpp" line="405" />
+        <location filename="../widgets/ssm_state_view.cpp" line="410" />
         <source>Layer %1 · head %2, p = %3</source>
         <translation>Слой %1 · голова %2, p = %3</translation>
     </message>
     <message>
-        <location filename="../widgets/ssm_state_view.cpp" line="406" />
+        <location filename="../widgets/ssm_state_view.cpp" line="411" />
         <source>%1 — SSM state h(t) over time</source>
         <translation>%1 — состояние SSM h(t) во времени</translation>
     </message>
     <message>
-        <location filename="../widgets/ssm_state_view.cpp" line="407" />
+        <location filename="../widgets/ssm_state_view.cpp" line="412" />
         <source> · state kept every %1 steps</source>
         <translation> · состояние сохранено через каждые %1 шагов</translation>
     </message>
     <message>
-        <location filename="../widgets/ssm_state_view.cpp" line="444" />
+        <location filename="../widgets/ssm_state_view.cpp" line="449" />
         <source>input: %1 tokens</source>
         <translation>длина входа (токенов): %1</translation>
     </message>
     <message>
-        <location filename="../widgets/ssm_state_view.cpp" line="453" />
+        <location filename="../widgets/ssm_state_view.cpp" line="458" />
         <source>Half-life: the trace has no model weights</source>
         <translation>Период полураспада: в трассе нет весов модели</translation>
     </message>
     <message>
-        <location filename="../widgets/ssm_state_view.cpp" line="457" />
+        <location filename="../widgets/ssm_state_view.cpp" line="462" />
         <source>≥ %1 (Δ ≈ 0)</source>
         <translation>≥ %1 (Δ ≈ 0)</translation>
     </message>
     <message>
-        <location filename="../widgets/ssm_state_view.cpp" line="460" />
+        <location filename="../widgets/ssm_state_view.cpp" line="465" />
         <source>Memory half-life per head · head %1: %2 tokens</source>
         <translation>Период полураспада памяти по головам · голова %1: %2 (в токенах)</translation>
     </message>
     <message>
-        <location filename="../widgets/ssm_state_view.cpp" line="461" />
+        <location filename="../widgets/ssm_state_view.cpp" line="466" />
         <source>Memory half-life per channel · ch %1: %2 tokens</source>
         <translation>Период полураспада памяти по каналам · канал %1: %2 (в токенах)</translation>
     </message>
     <message>
-        <location filename="../widgets/ssm_state_view.cpp" line="472" />
+        <location filename="../widgets/ssm_state_view.cpp" line="477" />
         <source>t = %1 «%2»</source>
         <translation>t = %1 «%2»</translation>
     </message>
     <message>
-        <location filename="../widgets/ssm_state_view.cpp" line="494" />
+        <location filename="../widgets/ssm_state_view.cpp" line="499" />
         <source>needs the model's A</source>
         <translation>нужна матрица A модели</translation>
     </message>
     <message>
-        <location filename="../widgets/ssm_state_view.cpp" line="496" />
+        <location filename="../widgets/ssm_state_view.cpp" line="501" />
         <source>the state was kept only every %1 steps</source>
         <translation>состояние сохранено только через каждые %1 шагов</translation>
     </message>
     <message>
-        <location filename="../widgets/ssm_state_view.cpp" line="498" />
+        <location filename="../widgets/ssm_state_view.cpp" line="503" />
         <source>choose a head-dim p</source>
         <translation>выберите индекс p</translation>
     </message>
     <message>
-        <location filename="../widgets/ssm_state_view.cpp" line="514" />
+        <location filename="../widgets/ssm_state_view.cpp" line="519" />
         <source>Step %1 «%2»: old state decays, input writes</source>
         <translation>Шаг %1 «%2»: старое состояние затухает, вход записывает новое</translation>
     </message>
     <message>
-        <location filename="../widgets/ssm_state_view.cpp" line="519" />
+        <location filename="../widgets/ssm_state_view.cpp" line="524" />
         <source>half-life at this step's Δ: ≥ %1 tokens</source>
         <translation>период полураспада при Δ этого шага: ≥ %1 (в токенах)</translation>
     </message>
     <message>
-        <location filename="../widgets/ssm_state_view.cpp" line="520" />
+        <location filename="../widgets/ssm_state_view.cpp" line="525" />
         <source>half-life at this step's Δ: %1 tokens</source>
         <translation>период полураспада при Δ этого шага: %1 (в токенах)</translation>
     </message>
     <message>
-        <location filename="../widgets/ssm_state_view.cpp" line="527" />
+        <location filename="../widgets/ssm_state_view.cpp" line="532" />
         <source>Step %1: no decomposition (%2)</source>
         <translation>Шаг %1: разложение недоступно (%2)</translation>
     </message>
     <message>
-        <location filename="../widgets/ssm_state_view.cpp" line="599" />
+        <location filename="../widgets/ssm_state_view.cpp" line="604" />
         <source>token %1 «%2» · state n = %3: %4</source>
         <translation>токен %1 «%2» · состояние n = %3: %4</translation>
     </message>
@@ -1767,12 +1772,12 @@ Choose a channel above to record it.</source>
 <context>
     <name>seqlens::widgets::TokenChips</name>
     <message>
-        <location filename="../widgets/token_chips.cpp" line="146" />
+        <location filename="../widgets/token_chips.cpp" line="154" />
         <source>Token %1: %2 (id %3)</source>
         <translation>Токен %1: %2 (id %3)</translation>
     </message>
     <message>
-        <location filename="../widgets/token_chips.cpp" line="218" />
+        <location filename="../widgets/token_chips.cpp" line="226" />
         <source>No tokens</source>
         <translation>Нет токенов</translation>
     </message>

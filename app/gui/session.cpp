@@ -163,8 +163,9 @@ void Session::recompute() {
   auto runtime = runtime_;
   RecordRequest request = this->request(pending ? *pending : model_->config(), sites_);
   request.layers = layers_;
-  // A tab that draws some layers only (the SSM tab) needs no layer above them, nor the logits.
-  request.stop_after_last_layer = !layers_.empty();
+  // A tab needs no layer above the ones it draws (the SSM tab draws one), nor the logits; a tab
+  // that draws only what mixers record (the Attention tab) not even the last layer's FFN.
+  request.stop_after_last_layer = true;
   traced_sites_ = sites_;
   traced_layers_ = layers_;
   runner_.submit<Built>(

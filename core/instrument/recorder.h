@@ -23,8 +23,10 @@ struct RecordRequest {
   std::vector<int64_t> hidden_channels;  // Mamba-1 channels / Mamba-2 heads for SsmHiddenAttn
   int64_t budget_bytes = int64_t{1} << 30;
   bool allow_subsample = false;  // SSM state: keep every k-th step to fit the budget
-  // With `layers` given and no Logits site: run the layers up to the last recorded one only
-  // (ForwardOptions::last_layer); the trace then has no logits.
+  // With no Logits site: run the layers up to the last one in `layers` only (every layer when
+  // `layers` is empty; ForwardOptions::last_layer), and when every site is one recorded inside a
+  // mixer, stop after that layer's mixer (ForwardOptions::stop_after_mixer). The trace then has
+  // no logits unless the whole pass ran.
   bool stop_after_last_layer = false;
 };
 

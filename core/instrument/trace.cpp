@@ -29,10 +29,19 @@ std::shared_ptr<const ForwardTrace> run_traced(std::shared_ptr<const Model> mode
   options.mamba_chunk = kMambaChunk;  // used when no Mamba site is recorded
   const int64_t n_layers = model.config().n_layers;
   trace->layers_run = n_layers;
-  if (request.stop_after_last_layer && !request.layers.empty() && *request.layers.rbegin() >= 0 &&
-      !request.sites.count(Site::Logits)) {
-    options.last_layer = std::min(*request.layers.rbegin(), n_layers - 1);
+  if (request.stop_after_last_layer && !request.sites.count(Site::Logits) &&
+      (request.layers.empty() || *request.layers.rbegin() >= 0)) {
+    options.last_layer =
+        request.layers.empty() ? n_layers - 1 : std::min(*request.layers.rbegin(), n_layers - 1);
+    // Sites recorded inside a mixer need nothing after the last layer's mixer.
+    options.stop_after_mixer = std::all_of(request.sites.begin(), request.sites.end(), [](Site s) {
+      return s == Site::AttnPattern || s == Site::SsmDelta || s == Site::SsmB || s == Site::SsmC ||
+             s == Site::SsmState || s == Site::SsmHiddenAttn;
+    });
     trace->layers_run = options.last_layer + 1;
+    trace->last_ffn_skipped =
+        options.stop_after_mixer &&
+        model.config().layer_map()[static_cast<size_t>(options.last_layer)].ffn != FfnKind::None;
   }
   trace->logits = forward(model, tokens, state, options);
   trace->peak_bytes = stats.peak_bytes;

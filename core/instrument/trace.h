@@ -17,8 +17,9 @@ namespace seqlens {
 struct ForwardTrace {
   ModelConfig config;
   std::vector<int32_t> tokens;
-  Tensor logits;                      // [T, V]; empty when the pass stopped early
-  int64_t layers_run = 0;             // layers the pass ran (all of them unless it stopped early)
+  Tensor logits;                  // [T, V]; empty when the pass stopped early
+  int64_t layers_run = 0;         // layers the pass ran (all of them unless it stopped early)
+  bool last_ffn_skipped = false;  // the last layer run stopped after its mixer (no FFN, no head)
   std::vector<RecordedArray> arrays;  // recorded sites
   double forward_ms = 0;              // wall time of the forward pass alone
   int64_t state_bytes = 0;            // caches and states after the pass

@@ -521,7 +521,8 @@ Tensor Pass::run(const std::vector<int32_t>& tokens) {
   const std::vector<LayerKind> map = c_.layer_map();
   const int64_t last =
       opt_.last_layer >= 0 && opt_.last_layer < c_.n_layers ? opt_.last_layer : c_.n_layers - 1;
-  const bool whole = last == c_.n_layers - 1;
+  const bool mixer_only = opt_.stop_after_mixer && opt_.last_layer >= 0;
+  const bool whole = last == c_.n_layers - 1 && !mixer_only;
   // The logits are an untracked Tensor; count them with the pass.
   PassGuard guard(opt_, whole ? T * V * static_cast<int64_t>(sizeof(float)) : 0);
 
@@ -554,8 +555,8 @@ Tensor Pass::run(const std::vector<int32_t>& tokens) {
     mixer(mix.data(), xn.data(), l, kind.mixer, T);
     add_into(h.data(), mix.data(), T * d);
 
-    // FFN
-    if (kind.ffn != FfnKind::None) {
+    // FFN (not for the last layer when the caller needs its mixer only)
+    if (kind.ffn != FfnKind::None && !(mixer_only && l == last)) {
       if (c_.family == Family::GPT2)
         kern::layernorm(xn.data(), h.data(), w(p + "ln_2.weight"), w(p + "ln_2.bias"), T, d, eps);
       else

@@ -78,6 +78,10 @@ struct ForwardOptions {
   // layers below it, never above). No final norm, no logits: forward returns an empty Tensor, and
   // `state` is left partial (later layers have not seen these tokens): do not continue from it.
   int64_t last_layer = -1;
+  // With last_layer: stop after that layer's mixer, skipping its FFN as well — for views whose
+  // sites are all recorded inside mixers (attention patterns, the SSM's Δ, B, C, state and hidden
+  // attention). Also works with last_layer = n_layers − 1, where it skips the last FFN and head.
+  bool stop_after_mixer = false;
 };
 // A good mamba_chunk on 2-core AVX2 machines (seqlens-bench uses it; see core/bench/workloads.h).
 inline constexpr int64_t kMambaChunk = 256;

@@ -51,5 +51,39 @@ TEST(RunTraced, StopsAfterTheLastRecordedLayerWhenAsked) {
   EXPECT_EQ(run_traced(model, tokens, request)->layers_run, 8);
 }
 
+// A view that draws only what mixers record (the Attention tab) stops after the last layer's
+// mixer: no last FFN, no head, and the same arrays bit for bit. Sites recorded in an FFN (the
+// router) or after it need the whole pass.
+TEST(RunTraced, StopsAfterTheLastMixerWhenEverySiteIsInAMixer) {
+  auto model = std::make_shared<const Model>(make_preset("jamba-tiny"));  // layer 7 has MoE
+  const std::vector<int32_t> tokens = {84, 104, 101, 32, 99, 97, 116, 32, 115, 97, 116};
+  RecordRequest request;
+  request.sites = {Site::AttnPattern, Site::SsmHiddenAttn, Site::SsmDelta};
+  request.hidden_channels = {0, 5};
+  auto whole = run_traced(model, tokens, request);
+  request.stop_after_last_layer = true;
+  auto mixers = run_traced(model, tokens, request);
+
+  EXPECT_FALSE(whole->last_ffn_skipped);
+  EXPECT_TRUE(mixers->last_ffn_skipped);
+  EXPECT_EQ(mixers->layers_run, 8);
+  EXPECT_EQ(mixers->logits.numel(), 0);
+  EXPECT_GT(whole->logits.numel(), 0);
+  ASSERT_EQ(mixers->arrays.size(), whole->arrays.size());
+  for (const RecordedArray& a : whole->arrays) {
+    const RecordedArray* b = mixers->find(a.name);
+    ASSERT_NE(b, nullptr) << a.name;
+    EXPECT_EQ(b->f32, a.f32) << a.name;
+  }
+
+  for (Site ffn_site : {Site::RouterProbs, Site::ResidPost}) {
+    request.sites.insert(ffn_site);
+    auto full = run_traced(model, tokens, request);
+    EXPECT_FALSE(full->last_ffn_skipped) << site_name(ffn_site);
+    EXPECT_GT(full->logits.numel(), 0) << site_name(ffn_site);
+    request.sites.erase(ffn_site);
+  }
+}
+
 }  // namespace
 }  // namespace seqlens

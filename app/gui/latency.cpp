@@ -64,6 +64,7 @@ std::vector<LatencySample> measure_edit_latency(MainWindow* window, Session* ses
     const double t0 = double(clock.nsecsElapsed()) / 1e6;
     session->recompute();
     session->waitForIdle();
+    const double updated = double(clock.nsecsElapsed()) / 1e6;
     // The views replot on the next pass of the event loop, and the window paints them in the same
     // pass. A visible view that has not been painted since the trace arrived is painted now (a
     // second, forced paint of every view would count the painting twice).
@@ -76,6 +77,8 @@ std::vector<LatencySample> measure_edit_latency(MainWindow* window, Session* ses
     s.total_ms = t1 - t0;
     s.forward_ms = session->trace() ? session->trace()->forward_ms : 0;
     s.gui_ms = t1 - delivered_at;
+    s.update_ms = updated - delivered_at;
+    s.draw_ms = t1 - updated;
     out.push_back(s);
   }
   QObject::disconnect(stamp);
@@ -83,20 +86,23 @@ std::vector<LatencySample> measure_edit_latency(MainWindow* window, Session* ses
   return out;
 }
 
-QString latency_summary(std::vector<LatencySample> samples, double LatencySample::*field) {
-  if (samples.empty()) return QStringLiteral("no samples");
+double latency_percentile(const std::vector<LatencySample>& samples, double LatencySample::*field,
+                          double p) {
+  if (samples.empty()) return 0;
   std::vector<double> v;
   for (const LatencySample& s : samples) v.push_back(s.*field);
   std::sort(v.begin(), v.end());
-  auto pct = [&](double p) {
-    const size_t i = size_t(std::ceil(p * double(v.size()))) - 1;
-    return v[std::min(i, v.size() - 1)];
-  };
+  const size_t i = size_t(std::max(1.0, std::ceil(p * double(v.size())))) - 1;
+  return v[std::min(i, v.size() - 1)];
+}
+
+QString latency_summary(const std::vector<LatencySample>& samples, double LatencySample::*field) {
+  if (samples.empty()) return QStringLiteral("no samples");
   return QStringLiteral("p50 %1 ms, p95 %2 ms, max %3 ms (%4 edits)")
-      .arg(pct(0.5), 0, 'f', 1)
-      .arg(pct(0.95), 0, 'f', 1)
-      .arg(v.back(), 0, 'f', 1)
-      .arg(v.size());
+      .arg(latency_percentile(samples, field, 0.5), 0, 'f', 1)
+      .arg(latency_percentile(samples, field, 0.95), 0, 'f', 1)
+      .arg(latency_percentile(samples, field, 1.0), 0, 'f', 1)
+      .arg(samples.size());
 }
 
 }  // namespace seqlens::app

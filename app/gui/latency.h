@@ -15,6 +15,10 @@ struct LatencySample {
   double total_ms = 0;    // recompute() → every visible view repainted
   double forward_ms = 0;  // the forward pass alone (worker)
   double gui_ms = 0;      // delivery → views updated and painted (GUI thread)
+  // gui_ms in two parts: the event pass that delivers the trace (the window hands it to every
+  // view: reductions, chips, status) and the passes after it (replots and painting).
+  double update_ms = 0;
+  double draw_ms = 0;
 };
 
 // Runs `edits` edits of an input of `tokens` tokens on the current model and tab, skipping the
@@ -22,7 +26,10 @@ struct LatencySample {
 std::vector<LatencySample> measure_edit_latency(MainWindow* window, Session* session, int edits,
                                                 int tokens);
 
+// The p-th percentile (0 < p ≤ 1, nearest rank) of one field of the samples; 0 when empty.
+double latency_percentile(const std::vector<LatencySample>& samples, double LatencySample::*field,
+                          double p);
 // "p50 … p95 … max" over one field of the samples.
-QString latency_summary(std::vector<LatencySample> samples, double LatencySample::*field);
+QString latency_summary(const std::vector<LatencySample>& samples, double LatencySample::*field);
 
 }  // namespace seqlens::app

@@ -165,14 +165,19 @@ int main(int argc, char** argv) {
       settle(session);
       const auto samples = seqlens::app::measure_edit_latency(
           window, &session, parser.value(latency_opt).toInt(), 512);
-      std::printf(
-          "%s, tab %s: total %s; forward %s; GUI %s\n", qPrintable(session.modelName()),
-          qPrintable(window->tabs()->tabText(tab)),
-          qPrintable(
-              seqlens::app::latency_summary(samples, &seqlens::app::LatencySample::total_ms)),
-          qPrintable(
-              seqlens::app::latency_summary(samples, &seqlens::app::LatencySample::forward_ms)),
-          qPrintable(seqlens::app::latency_summary(samples, &seqlens::app::LatencySample::gui_ms)));
+      using seqlens::app::LatencySample;
+      auto summary = [&](double LatencySample::*field) {
+        return seqlens::app::latency_summary(samples, field);
+      };
+      auto p50 = [&](double LatencySample::*field) {
+        return seqlens::app::latency_percentile(samples, field, 0.5);
+      };
+      std::printf("%s, tab %s: total %s; forward %s; GUI %s, p50 update %.1f ms + draw %.1f ms\n",
+                  qPrintable(session.modelName()), qPrintable(window->tabs()->tabText(tab)),
+                  qPrintable(summary(&LatencySample::total_ms)),
+                  qPrintable(summary(&LatencySample::forward_ms)),
+                  qPrintable(summary(&LatencySample::gui_ms)), p50(&LatencySample::update_ms),
+                  p50(&LatencySample::draw_ms));
     }
     return 0;
   }

@@ -62,6 +62,7 @@ void TokenChips::relayout() {
   const int h = fm.height() + 6;
   const int w_avail = std::max(kMinChipW, viewport()->width() - 2 * kMargin);
   rects_.assign(static_cast<size_t>(chipCount()), QRect());
+  texts_.clear();
   // Each distinct label is measured once (text shaping costs microseconds a call; a 512-token
   // input has a few dozen distinct byte labels).
   QHash<QString, int> advance;
@@ -218,8 +219,17 @@ void TokenChips::paintEvent(QPaintEvent* e) {
     p.setBrush(fill);
     p.drawRoundedRect(r, r.width() < 12 ? 3 : 5, r.width() < 12 ? 3 : 5);
     p.setPen(fg);
-    p.drawText(r, Qt::AlignCenter,
-               p.fontMetrics().elidedText(labels_[i], Qt::ElideRight, int(r.width()) - 2));
+    const int text_w = int(r.width()) - 2;
+    const QString key = labels_[i] + QChar(0) + QString::number(text_w);
+    auto text = texts_.find(key);
+    if (text == texts_.end()) {
+      QStaticText st(p.fontMetrics().elidedText(labels_[i], Qt::ElideRight, text_w));
+      st.setTextFormat(Qt::PlainText);
+      st.prepare(QTransform(), p.font());
+      text = texts_.insert(key, st);
+    }
+    const QSizeF size = text->size();
+    p.drawStaticText(r.center() - QPointF(size.width() / 2, size.height() / 2), *text);
   }
   if (chipCount() == 0) {
     p.setPen(dim);

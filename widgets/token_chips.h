@@ -6,7 +6,9 @@
 #pragma once
 
 #include <QAbstractScrollArea>
+#include <QHash>
 #include <QRect>
+#include <QStaticText>
 #include <QStringList>
 
 #include <cstdint>
@@ -55,6 +57,9 @@ class TokenChips : public QAbstractScrollArea {
   std::vector<int32_t> tokens_;
   QStringList labels_;
   std::vector<QRect> rects_;  // [T] chip rects in content coordinates
+  // Laid-out (elided) text per distinct label and chip width, so a repaint draws glyphs without
+  // shaping every chip's text again; rebuilt when the chips are laid out.
+  QHash<QString, QStaticText> texts_;
   int content_height_ = 0;
   int cursor_ = -1;
   int hovered_ = -1;

@@ -7,6 +7,17 @@
 namespace seqlens {
 namespace {
 
+// `part` recorded exactly the arrays of `whole`, bit for bit (the same computation).
+void expect_same_arrays(const ForwardTrace& part, const ForwardTrace& whole) {
+  ASSERT_EQ(part.arrays.size(), whole.arrays.size());
+  for (const RecordedArray& a : whole.arrays) {
+    const RecordedArray* b = part.find(a.name);
+    ASSERT_NE(b, nullptr) << a.name;
+    EXPECT_EQ(b->shape, a.shape) << a.name;
+    EXPECT_EQ(b->f32, a.f32) << a.name;
+  }
+}
+
 TEST(RunTraced, KeepsModelChannelsAndPeakBytes) {
   auto model = std::make_shared<const Model>(make_preset("mamba2-tiny"));
   RecordRequest request;
@@ -38,13 +49,7 @@ TEST(RunTraced, StopsAfterTheLastRecordedLayerWhenAsked) {
   EXPECT_EQ(whole->layers_run, 8);
   EXPECT_EQ(early->layers_run, 3);
   EXPECT_EQ(early->logits.numel(), 0);
-  ASSERT_EQ(early->arrays.size(), whole->arrays.size());
-  for (const RecordedArray& a : whole->arrays) {
-    const RecordedArray* b = early->find(a.name);
-    ASSERT_NE(b, nullptr) << a.name;
-    EXPECT_EQ(b->shape, a.shape) << a.name;
-    EXPECT_EQ(b->f32, a.f32) << a.name;  // the same computation, bit for bit
-  }
+  expect_same_arrays(*early, *whole);
 
   // Asking for the logits runs every layer whatever the flag says.
   request.sites.insert(Site::Logits);
@@ -69,12 +74,7 @@ TEST(RunTraced, StopsAfterTheLastMixerWhenEverySiteIsInAMixer) {
   EXPECT_EQ(mixers->layers_run, 8);
   EXPECT_EQ(mixers->logits.numel(), 0);
   EXPECT_GT(whole->logits.numel(), 0);
-  ASSERT_EQ(mixers->arrays.size(), whole->arrays.size());
-  for (const RecordedArray& a : whole->arrays) {
-    const RecordedArray* b = mixers->find(a.name);
-    ASSERT_NE(b, nullptr) << a.name;
-    EXPECT_EQ(b->f32, a.f32) << a.name;
-  }
+  expect_same_arrays(*mixers, *whole);
 
   for (Site ffn_site : {Site::RouterProbs, Site::ResidPost}) {
     request.sites.insert(ffn_site);

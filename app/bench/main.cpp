@@ -62,6 +62,13 @@ int main(int argc, char** argv) {
   app.add_option("--runs", opt.runs, "timed runs per configuration")
       ->check(CLI::PositiveNumber)
       ->capture_default_str();
+  int rounds = 1;
+  app.add_option("--rounds", rounds,
+                 "sweep every workload and size this many times, one after another, and report "
+                 "the median of the rounds' medians (a machine whose speed drifts over minutes "
+                 "then slows every size alike, not one end of a slope fit)")
+      ->check(CLI::PositiveNumber)
+      ->capture_default_str();
   app.add_option("--warmup", opt.warmup, "untimed runs first")
       ->check(CLI::NonNegativeNumber)
       ->capture_default_str();
@@ -156,18 +163,31 @@ int main(int argc, char** argv) {
     } else {
       printer->begin();
     }
-    for (const std::string& name : names) {
-      const bench::Workload w = bench::make_workload(name);
-      std::vector<double> ms;
-      for (int64_t n : ns) {
-        const bench::Measurement m = bench::measure(w, n, opt);
-        ms.push_back(m.median_ms);
-        if (roofline)
-          printer->roofline_row(m, peaks);
-        else
-          printer->row(m);
+    auto print = [&](const bench::Measurement& m) {
+      if (roofline)
+        printer->roofline_row(m, peaks);
+      else
+        printer->row(m);
+    };
+    // got[workload][size]: one measurement per round; one round prints as it goes.
+    std::vector<std::vector<std::vector<bench::Measurement>>> got(
+        names.size(), std::vector<std::vector<bench::Measurement>>(ns.size()));
+    for (int round = 0; round < rounds; ++round)
+      for (size_t i = 0; i < names.size(); ++i) {
+        const bench::Workload w = bench::make_workload(names[i]);
+        for (size_t j = 0; j < ns.size(); ++j) {
+          got[i][j].push_back(bench::measure(w, ns[j], opt));
+          if (rounds == 1) print(got[i][j].back());
+        }
       }
-      fitted.push_back(slope_line(name, 7, bench::loglog_slope(ns, ms, slope_min), slope_min));
+    for (size_t i = 0; i < names.size(); ++i) {
+      std::vector<double> ms;
+      for (size_t j = 0; j < ns.size(); ++j) {
+        const bench::Measurement m = bench::combine_rounds(got[i][j]);
+        if (rounds > 1) print(m);
+        ms.push_back(m.median_ms);
+      }
+      fitted.push_back(slope_line(names[i], 7, bench::loglog_slope(ns, ms, slope_min), slope_min));
     }
     printer->end();
     if (slopes)  // comment lines after the table/CSV; on stderr for JSON so stdout stays JSON

@@ -108,6 +108,43 @@ Measurement measure(const Workload& w, int64_t n, const RunOptions& options) {
   return m;
 }
 
+Measurement combine_rounds(const std::vector<Measurement>& rounds) {
+  if (rounds.empty()) throw Error(ErrorKind::InvalidArgument, "bench: no rounds to combine");
+  Measurement m = rounds.front();
+  std::vector<double> medians, cpus;
+  double runs = 0, sum = 0, sum_sq = 0;  // over every run of every round
+  for (const Measurement& r : rounds) {
+    if (r.workload != m.workload || r.n != m.n)
+      throw Error(ErrorKind::InvalidArgument,
+                  "bench: rounds of " + r.workload + " n=" + std::to_string(r.n) + " and " +
+                      m.workload + " n=" + std::to_string(m.n) + " mixed");
+    const Checksum &a = r.checksum, &b = m.checksum;
+    if (a.sum != b.sum || a.max_abs != b.max_abs || a.out_first != b.out_first ||
+        a.out_last != b.out_last)
+      throw Error(ErrorKind::InvalidArgument,
+                  "bench: " + m.workload + " n=" + std::to_string(m.n) +
+                      " gave different outputs in two rounds (the workloads are deterministic)");
+    medians.push_back(r.median_ms);
+    cpus.push_back(r.cpu_ms);
+    m.min_ms = std::min(m.min_ms, r.min_ms);
+    m.max_ms = std::max(m.max_ms, r.max_ms);
+    m.peak_mb = std::max(m.peak_mb, r.peak_mb);
+    // Each round's runs back from its mean and sample deviation: Σt and Σt².
+    const double k = r.runs;
+    sum += k * r.mean_ms;
+    sum_sq += (k - 1) * r.stddev_ms * r.stddev_ms + k * r.mean_ms * r.mean_ms;
+    runs += k;
+  }
+  m.runs = static_cast<int>(runs);
+  m.median_ms = median(medians);
+  m.cpu_ms = median(cpus);
+  m.mean_ms = sum / runs;
+  m.stddev_ms = runs > 1
+                    ? std::sqrt(std::max(0.0, (sum_sq - runs * m.mean_ms * m.mean_ms) / (runs - 1)))
+                    : 0.0;
+  return m;
+}
+
 // ---- roofline -----------------------------------------------------------------------------------
 
 MachinePeaks measure_peaks(int threads, int64_t gemm_n, int64_t stream_floats) {

@@ -45,6 +45,15 @@ struct Measurement {
 // Builds the input, runs warm-ups and timed runs inside a Runtime(options.threads) arena.
 Measurement measure(const Workload& w, int64_t n, const RunOptions& options);
 
+// One measurement from several rounds of the same workload and length, taken at different times
+// (seqlens-bench --rounds sweeps every size once per round, so a machine whose speed drifts over
+// minutes slows all sizes alike instead of one end of a slope fit): the median of the rounds'
+// medians (and CPU times), the extremes of their extremes, the mean and the pooled standard
+// deviation of all runs, the largest peak; checksums and cost from the first round, which must
+// agree with every other (the workloads are deterministic). Throws on an empty list, a mix of
+// workloads or lengths, or differing checksums.
+Measurement combine_rounds(const std::vector<Measurement>& rounds);
+
 // CPU time consumed so far by every thread of this process, in ms.
 double process_cpu_ms();
 // /proc/self/status field in KiB (e.g. "VmRSS", "VmHWM"), -1 if unreadable.

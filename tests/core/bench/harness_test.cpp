@@ -3,11 +3,14 @@
 // asserted.
 #include <gtest/gtest.h>
 
+#include <algorithm>
+#include <cmath>
 #include <sstream>
 
 #include <nlohmann/json.hpp>
 
 #include "core/bench/harness.h"
+#include "core/common/error.h"
 #include "core/common/runtime.h"
 
 namespace seqlens::bench {
@@ -108,6 +111,65 @@ TEST(Printers, RooflineRowsRelateToThePeaks) {
   EXPECT_DOUBLE_EQ(r["intensity"].get<double>(), 20.0);
   EXPECT_EQ(r["limit"], "compute");
   EXPECT_DOUBLE_EQ(r["roofline_ms"].get<double>(), 20.0);
+}
+
+// A round whose runs took exactly `times` (its statistics as `measure` computes them).
+Measurement round_of(std::vector<double> times, double peak_mb, double cpu_ms) {
+  Measurement m = sample();
+  m.runs = static_cast<int>(times.size());
+  std::sort(times.begin(), times.end());
+  const size_t k = times.size();
+  m.median_ms = k % 2 ? times[k / 2] : (times[k / 2 - 1] + times[k / 2]) / 2;
+  double sum = 0, sq = 0;
+  for (double t : times) sum += t;
+  m.mean_ms = sum / double(k);
+  for (double t : times) sq += (t - m.mean_ms) * (t - m.mean_ms);
+  m.stddev_ms = std::sqrt(sq / double(k - 1));
+  m.min_ms = times.front();
+  m.max_ms = times.back();
+  m.peak_mb = peak_mb;
+  m.cpu_ms = cpu_ms;
+  return m;
+}
+
+TEST(CombineRounds, MedianOfMediansAndStatisticsOfEveryRun) {
+  // Three rounds, the middle one on a slow machine: the median round's median wins, while the
+  // mean and deviation are those of all nine runs.
+  const Measurement m =
+      combine_rounds({round_of({10, 11, 12}, 4.0, 20), round_of({30, 31, 35}, 6.5, 60),
+                      round_of({12, 13, 14}, 5.0, 25)});
+  EXPECT_DOUBLE_EQ(m.median_ms, 13);
+  EXPECT_DOUBLE_EQ(m.cpu_ms, 25);
+  EXPECT_EQ(m.runs, 9);
+  EXPECT_DOUBLE_EQ(m.min_ms, 10);
+  EXPECT_DOUBLE_EQ(m.max_ms, 35);
+  EXPECT_DOUBLE_EQ(m.peak_mb, 6.5);
+  const std::vector<double> all = {10, 11, 12, 30, 31, 35, 12, 13, 14};
+  double mean = 0, sq = 0;
+  for (double t : all) mean += t / 9;
+  for (double t : all) sq += (t - mean) * (t - mean);
+  EXPECT_NEAR(m.mean_ms, mean, 1e-12);
+  EXPECT_NEAR(m.stddev_ms, std::sqrt(sq / 8), 1e-9);
+  EXPECT_EQ(m.workload, "mamba2");
+  EXPECT_EQ(m.checksum.sum, sample().checksum.sum);
+
+  const Measurement one = round_of({7, 8, 9}, 1.0, 3);  // one round: itself
+  const Measurement same = combine_rounds({one});
+  EXPECT_DOUBLE_EQ(same.median_ms, one.median_ms);
+  EXPECT_NEAR(same.stddev_ms, one.stddev_ms, 1e-12);
+}
+
+TEST(CombineRounds, RefusesEmptyMixedOrDisagreeingRounds) {
+  EXPECT_THROW(combine_rounds({}), Error);
+  Measurement other_n = sample();
+  other_n.n = 1024;
+  EXPECT_THROW(combine_rounds({sample(), other_n}), Error);
+  Measurement other_w = sample();
+  other_w.workload = "attn";
+  EXPECT_THROW(combine_rounds({sample(), other_w}), Error);
+  Measurement drifted = sample();
+  drifted.checksum.out_last += 1e-6;
+  EXPECT_THROW(combine_rounds({sample(), drifted}), Error);
 }
 
 TEST(Printers, FormatNamesAreChecked) {

@@ -179,10 +179,17 @@ TraceExport export_arrays(const ModelConfig& c, const std::vector<int32_t>& toke
   const int64_t T = static_cast<int64_t>(tokens.size());
   e.arrays.push_back(npy_i32("tokens", {T}, tokens.data()));
   e.docs.push_back(describe_tokens(T));
-  const int64_t V = logits.shape.size() == 2 ? logits.shape[1] : c.vocab_size;
-  e.arrays.push_back(npy_f32("logits", {T, V}, logits.ptr()));
-  e.docs.push_back(describe_logits(T, V));
-  std::vector<float>().swap(logits.data);
+  if (logits.numel() > 0) {
+    const int64_t V = c.vocab_size;
+    if (logits.shape != std::vector<int64_t>{T, V})
+      throw Error(ErrorKind::InvalidArgument,
+                  "the logits to export have " + std::to_string(logits.numel()) +
+                      " values, not the [" + std::to_string(T) + ", " + std::to_string(V) +
+                      "] of the trace's tokens and vocabulary");
+    e.arrays.push_back(npy_f32("logits", {T, V}, logits.ptr()));
+    e.docs.push_back(describe_logits(T, V));
+    std::vector<float>().swap(logits.data);
+  }
 
   const std::vector<LayerKind> map = c.layer_map();
   for (const RecordedArray& r : recorded) {

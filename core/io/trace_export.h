@@ -44,7 +44,9 @@ struct TraceExport {
   Json docs = Json::array();
   int64_t time_stride = 1;  // largest SSM state subsampling stride, 1 when none
 };
-// Consumes the logits and the recording (peak memory: the recording plus one array).
+// Consumes the logits and the recording (peak memory: the recording plus one array). Empty
+// logits (a pass that stopped before the head, RecordRequest::stop_after_last_layer) write no
+// "logits" array; logits of another shape than [T, V] are refused.
 TraceExport export_arrays(const ModelConfig& c, const std::vector<int32_t>& tokens, Tensor logits,
                           std::vector<RecordedArray> recorded,
                           const std::vector<int64_t>& hidden_channels);

@@ -411,84 +411,89 @@
         <translation><numerusform>%n токен · прямой проход %1 мс · пик %2 · кэш и состояние %3</numerusform><numerusform>%n токена · прямой проход %1 мс · пик %2 · кэш и состояние %3</numerusform><numerusform>%n токенов · прямой проход %1 мс · пик %2 · кэш и состояние %3</numerusform></translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="380" />
+        <location filename="../app/gui/main_window.cpp" line="382" />
         <source> · layers 0–%1 of %2, the last without its MLP / MoE (all this tab shows)</source>
         <translation> · слои 0–%1 из %2, последний — без MLP / MoE (всё, что показывает эта вкладка)</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="384" />
+        <location filename="../app/gui/main_window.cpp" line="386" />
+        <source> · layers 0–%1 of %2, the last without its experts (all this tab shows)</source>
+        <translation> · слои 0–%1 из %2, последний — без экспертов (всё, что показывает эта вкладка)</translation>
+    </message>
+    <message>
+        <location filename="../app/gui/main_window.cpp" line="390" />
         <source> · layers 0–%1 of %2 (all this tab shows)</source>
         <translation> · слои 0–%1 из %2 (всё, что показывает эта вкладка)</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="442" />
+        <location filename="../app/gui/main_window.cpp" line="448" />
         <source>Scaling stopped: %1</source>
         <translation>Масштабирование остановлено: %1</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="452" />
-        <location filename="../app/gui/main_window.cpp" line="470" />
-        <location filename="../app/gui/main_window.cpp" line="502" />
-        <location filename="../app/gui/main_window.cpp" line="521" />
-        <location filename="../app/gui/main_window.cpp" line="551" />
+        <location filename="../app/gui/main_window.cpp" line="458" />
+        <location filename="../app/gui/main_window.cpp" line="476" />
+        <location filename="../app/gui/main_window.cpp" line="508" />
+        <location filename="../app/gui/main_window.cpp" line="527" />
+        <location filename="../app/gui/main_window.cpp" line="557" />
         <source>Export failed</source>
         <translation>Экспорт не удался</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="454" />
-        <location filename="../app/gui/main_window.cpp" line="519" />
-        <location filename="../app/gui/main_window.cpp" line="550" />
+        <location filename="../app/gui/main_window.cpp" line="460" />
+        <location filename="../app/gui/main_window.cpp" line="525" />
+        <location filename="../app/gui/main_window.cpp" line="556" />
         <source>Wrote %1</source>
         <translation>Записан %1</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="460" />
+        <location filename="../app/gui/main_window.cpp" line="466" />
         <source>Export all views to folder</source>
         <translation>Экспорт всех представлений в папку</translation>
     </message>
     <message numerus="yes">
-        <location filename="../app/gui/main_window.cpp" line="471" />
+        <location filename="../app/gui/main_window.cpp" line="477" />
         <source>Wrote %n file(s) to %1</source>
         <translation><numerusform>Записан %n файл в %1</numerusform><numerusform>Записано %n файла в %1</numerusform><numerusform>Записано %n файлов в %1</numerusform></translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="478" />
+        <location filename="../app/gui/main_window.cpp" line="484" />
         <source>Export trace</source>
         <translation>Экспорт трассы</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="478" />
+        <location filename="../app/gui/main_window.cpp" line="484" />
         <source>NumPy archive (*.npz)</source>
         <translation>Архив NumPy (*.npz)</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="501" />
+        <location filename="../app/gui/main_window.cpp" line="507" />
         <source>Wrote %1 and its .json sidecar</source>
         <translation>Записаны %1 и его описание .json</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="507" />
-        <location filename="../app/gui/main_window.cpp" line="512" />
+        <location filename="../app/gui/main_window.cpp" line="513" />
+        <location filename="../app/gui/main_window.cpp" line="518" />
         <source>Export scaling results</source>
         <translation>Экспорт результатов масштабирования</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="508" />
+        <location filename="../app/gui/main_window.cpp" line="514" />
         <source>Measure first: Scaling tab ▸ Measure.</source>
         <translation>Сначала выполните измерение: вкладка «Масштабирование» ▸ «Измерить».</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="514" />
+        <location filename="../app/gui/main_window.cpp" line="520" />
         <source>CSV (*.csv);;JSON (*.json)</source>
         <translation>CSV (*.csv);;JSON (*.json)</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="529" />
+        <location filename="../app/gui/main_window.cpp" line="535" />
         <source>Export timing profile</source>
         <translation>Экспорт профиля времени</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="530" />
+        <location filename="../app/gui/main_window.cpp" line="536" />
         <source>Trace events for Perfetto / chrome://tracing (*.json)</source>
         <translation>События трассировки для Perfetto / chrome://tracing (*.json)</translation>
     </message>
@@ -1772,12 +1777,12 @@ Choose a channel above to record it.</source>
 <context>
     <name>seqlens::widgets::TokenChips</name>
     <message>
-        <location filename="../widgets/token_chips.cpp" line="154" />
+        <location filename="../widgets/token_chips.cpp" line="155" />
         <source>Token %1: %2 (id %3)</source>
         <translation>Токен %1: %2 (id %3)</translation>
     </message>
     <message>
-        <location filename="../widgets/token_chips.cpp" line="226" />
+        <location filename="../widgets/token_chips.cpp" line="236" />
         <source>No tokens</source>
         <translation>Нет токенов</translation>
     </message>

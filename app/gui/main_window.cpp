@@ -375,9 +375,15 @@ void MainWindow::showTrace(std::shared_ptr<const ForwardTrace> trace) {
                       int(trace->tokens.size()))
                        .arg(trace->forward_ms, 0, 'f', 1)
                        .arg(format_bytes(trace->peak_bytes), format_bytes(trace->state_bytes));
-  // The SSM tab stops after the layer it shows, the Attention tab after the last mixer.
-  if (trace->last_ffn_skipped)
+  // The SSM tab stops after the layer it shows, the Attention tab after the last mixer, the
+  // Routing tab after the last router.
+  using LastPart = ForwardOptions::LastPart;
+  if (trace->last_part == LastPart::Mixer)
     status += tr(" · layers 0–%1 of %2, the last without its MLP / MoE (all this tab shows)")
+                  .arg(trace->layers_run - 1)
+                  .arg(trace->config.n_layers);
+  else if (trace->last_part == LastPart::Routing)
+    status += tr(" · layers 0–%1 of %2, the last without its experts (all this tab shows)")
                   .arg(trace->layers_run - 1)
                   .arg(trace->config.n_layers);
   else if (trace->layers_run < trace->config.n_layers)

@@ -201,10 +201,12 @@ void Session::recomputeCompare(const std::vector<int32_t>& tokens) {
       compare_models_[i] = std::make_shared<const Model>(make_preset(kComparePresets[i]));
   auto models = compare_models_;
   auto runtime = runtime_;
-  // Each panel draws one thing: the Transformer's attention, the Mamba state, the routing.
-  const std::array<RecordRequest, 3> r = {request(models[0]->config(), {Site::AttnPattern}),
-                                          request(models[1]->config(), ssm_view_sites()),
-                                          request(models[2]->config(), routing_view_sites())};
+  // Each panel draws one thing: the Transformer's attention, the Mamba state, the routing; each
+  // pass stops after what its panel draws.
+  std::array<RecordRequest, 3> r = {request(models[0]->config(), {Site::AttnPattern}),
+                                    request(models[1]->config(), ssm_view_sites()),
+                                    request(models[2]->config(), routing_view_sites())};
+  for (RecordRequest& one : r) one.stop_after_last_layer = true;
   runner_.submit<CompareTraces>(
       Lane::Compare,
       [models, runtime, tokens, r](JobContext& ctx) {

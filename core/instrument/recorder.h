@@ -24,9 +24,10 @@ struct RecordRequest {
   int64_t budget_bytes = int64_t{1} << 30;
   bool allow_subsample = false;  // SSM state: keep every k-th step to fit the budget
   // With no Logits site: run the layers up to the last one in `layers` only (every layer when
-  // `layers` is empty; ForwardOptions::last_layer), and when every site is one recorded inside a
-  // mixer, stop after that layer's mixer (ForwardOptions::stop_after_mixer). The trace then has
-  // no logits unless the whole pass ran.
+  // `layers` is empty; ForwardOptions::last_layer), and of that layer only what the sites need:
+  // its mixer when every site is recorded inside mixers, its routing (not the experts) when the
+  // routing sites are also asked for — and with routing sites alone, nothing above the last MoE
+  // layer (ForwardOptions::last_part). The trace then has no logits unless the whole pass ran.
   bool stop_after_last_layer = false;
 };
 

@@ -31,17 +31,40 @@ std::shared_ptr<const ForwardTrace> run_traced(std::shared_ptr<const Model> mode
   trace->layers_run = n_layers;
   if (request.stop_after_last_layer && !request.sites.count(Site::Logits) &&
       (request.layers.empty() || *request.layers.rbegin() >= 0)) {
-    options.last_layer =
+    using LastPart = ForwardOptions::LastPart;
+    const std::vector<LayerKind> kinds = model.config().layer_map();
+    const int64_t top =
         request.layers.empty() ? n_layers - 1 : std::min(*request.layers.rbegin(), n_layers - 1);
-    // Sites recorded inside a mixer need nothing after the last layer's mixer.
-    options.stop_after_mixer = std::all_of(request.sites.begin(), request.sites.end(), [](Site s) {
-      return s == Site::AttnPattern || s == Site::SsmDelta || s == Site::SsmB || s == Site::SsmC ||
-             s == Site::SsmState || s == Site::SsmHiddenAttn;
-    });
-    trace->layers_run = options.last_layer + 1;
-    trace->last_ffn_skipped =
-        options.stop_after_mixer &&
-        model.config().layer_map()[static_cast<size_t>(options.last_layer)].ffn != FfnKind::None;
+    bool mixer_sites = false, routing_sites = false, other_sites = false;
+    for (Site s : request.sites) {
+      if (s == Site::AttnPattern || s == Site::SsmDelta || s == Site::SsmB || s == Site::SsmC ||
+          s == Site::SsmState || s == Site::SsmHiddenAttn)
+        mixer_sites = true;
+      else if (s == Site::RouterProbs || s == Site::TopkIdx || s == Site::TopkWeight)
+        routing_sites = true;
+      else
+        other_sites = true;  // recorded after the FFN: the whole layer runs
+    }
+    int64_t last = top;
+    LastPart part = LastPart::Whole;
+    if (!other_sites) {
+      // Routing alone needs no layer above the last MoE layer, and of that one not the experts;
+      // mixer sites need nothing after the last layer's mixer.
+      if (routing_sites && !mixer_sites)
+        for (int64_t l = top; l >= 0; --l)
+          if (kinds[static_cast<size_t>(l)].ffn == FfnKind::MoE) {
+            last = l;
+            break;
+          }
+      part = routing_sites && kinds[static_cast<size_t>(last)].ffn == FfnKind::MoE
+                 ? LastPart::Routing
+                 : LastPart::Mixer;
+    }
+    options.last_layer = last;
+    options.last_part = part;
+    trace->layers_run = last + 1;
+    trace->last_part =
+        kinds[static_cast<size_t>(last)].ffn == FfnKind::None ? LastPart::Whole : part;
   }
   trace->logits = forward(model, tokens, state, options);
   trace->peak_bytes = stats.peak_bytes;

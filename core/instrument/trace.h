@@ -17,9 +17,11 @@ namespace seqlens {
 struct ForwardTrace {
   ModelConfig config;
   std::vector<int32_t> tokens;
-  Tensor logits;                  // [T, V]; empty when the pass stopped early
-  int64_t layers_run = 0;         // layers the pass ran (all of them unless it stopped early)
-  bool last_ffn_skipped = false;  // the last layer run stopped after its mixer (no FFN, no head)
+  Tensor logits;           // [T, V]; empty when the pass stopped early
+  int64_t layers_run = 0;  // layers the pass ran (all of them unless it stopped early)
+  // How much of the last layer run ran: Whole, or Mixer / Routing when the pass stopped inside it
+  // (no FFN output and no head; RecordRequest::stop_after_last_layer).
+  ForwardOptions::LastPart last_part = ForwardOptions::LastPart::Whole;
   std::vector<RecordedArray> arrays;  // recorded sites
   double forward_ms = 0;              // wall time of the forward pass alone
   int64_t state_bytes = 0;            // caches and states after the pass

@@ -120,7 +120,7 @@ class Pass {
  private:
   std::string prefix(int64_t l) const;
   void mixer(float* out, const float* x, int64_t l, MixerKind kind, int64_t T);
-  void ffn(float* out, const float* x, int64_t l, FfnKind kind, int64_t T);
+  void ffn(float* out, const float* x, int64_t l, FfnKind kind, int64_t T, bool route_only);
   void attention(float* out, const float* x, int64_t l, const std::string& p, int64_t T);
   void mamba1(float* out, const float* x, int64_t l, const std::string& p, int64_t T, bool jamba);
   void mamba2(float* out, const float* x, int64_t l, const std::string& p, int64_t T);
@@ -130,7 +130,7 @@ class Pass {
   void mamba2_chunk(float* out, const float* x, int64_t l, const std::string& p, int64_t T);
   // True when the sink records any Mamba site of layer l (those need the whole [T, ...] arrays).
   bool records_ssm(int64_t l) const;
-  void moe(float* out, const float* x, int64_t l, const std::string& p, int64_t T);
+  void moe(float* out, const float* x, int64_t l, const std::string& p, int64_t T, bool route_only);
 
   const Model& m_;
   const ModelConfig& c_;
@@ -403,7 +403,8 @@ void Pass::mamba2_chunk(float* out, const float* x, int64_t l, const std::string
   linear(out, y.data(), p + "out_proj", T, E, d);
 }
 
-void Pass::moe(float* out, const float* x, int64_t l, const std::string& p, int64_t T) {
+void Pass::moe(float* out, const float* x, int64_t l, const std::string& p, int64_t T,
+               bool route_only) {
   const int64_t d = c_.d_model, E = c_.num_experts, k = c_.top_k, I = c_.intermediate_size;
   Buf logits = buf(T * E), probs = buf(T * E), weight = buf(T * k);
   std::vector<int32_t> idx(static_cast<size_t>(T * k));
@@ -412,6 +413,10 @@ void Pass::moe(float* out, const float* x, int64_t l, const std::string& p, int6
     kern::moe_route(probs.data(), idx.data(), weight.data(), logits.data(), T, E, k,
                     c_.router_renormalize);
   });
+  if (wants(Site::RouterProbs, l)) record(Site::RouterProbs, l, probs.data(), {T, E});
+  if (wants(Site::TopkIdx, l)) record(Site::TopkIdx, l, idx.data(), {T, k}, true);
+  if (wants(Site::TopkWeight, l)) record(Site::TopkWeight, l, weight.data(), {T, k});
+  if (route_only) return;  // the caller needs the routing only (ForwardOptions::last_part)
   std::vector<const float*> Wg(static_cast<size_t>(E)), Wu(Wg.size()), Wd(Wg.size());
   for (int64_t e = 0; e < E; ++e) {
     const std::string q = p + "experts." + std::to_string(e) + ".";
@@ -423,9 +428,6 @@ void Pass::moe(float* out, const float* x, int64_t l, const std::string& p, int6
     kern::moe_experts(out, x, idx.data(), weight.data(), Wg.data(), Wu.data(), Wd.data(), T, d, I,
                       E, k);
   });
-  if (wants(Site::RouterProbs, l)) record(Site::RouterProbs, l, probs.data(), {T, E});
-  if (wants(Site::TopkIdx, l)) record(Site::TopkIdx, l, idx.data(), {T, k}, true);
-  if (wants(Site::TopkWeight, l)) record(Site::TopkWeight, l, weight.data(), {T, k});
 }
 
 std::string Pass::prefix(int64_t l) const {
@@ -457,7 +459,7 @@ void Pass::mixer(float* out, const float* x, int64_t l, MixerKind kind, int64_t 
   }
 }
 
-void Pass::ffn(float* out, const float* x, int64_t l, FfnKind kind, int64_t T) {
+void Pass::ffn(float* out, const float* x, int64_t l, FfnKind kind, int64_t T, bool route_only) {
   const std::string p = prefix(l);
   const int64_t d = c_.d_model, I = c_.intermediate_size;
   if (c_.family == Family::GPT2) {
@@ -470,7 +472,7 @@ void Pass::ffn(float* out, const float* x, int64_t l, FfnKind kind, int64_t T) {
   }
   const std::string f = p + (c_.family == Family::Jamba ? "feed_forward." : "mlp.");
   if (kind == FfnKind::MoE) {
-    moe(out, x, l, f, T);
+    moe(out, x, l, f, T, route_only);
   } else if (maybe(f + "gate_proj.bias")) {
     // Llama with mlp_bias: the fused kernel has no biases, so go through the linear helper.
     Buf g = buf(T * I), up = buf(T * I);
@@ -498,7 +500,7 @@ void Pass::part(float* out, int64_t l, LayerPart which, const float* x, int64_t 
   } else {
     if (kind.ffn == FfnKind::None)
       throw Error(ErrorKind::InvalidArgument, "layer " + std::to_string(l) + " has no MLP");
-    ffn(out, x, l, kind.ffn, T);
+    ffn(out, x, l, kind.ffn, T, false);
   }
 }
 
@@ -521,8 +523,9 @@ Tensor Pass::run(const std::vector<int32_t>& tokens) {
   const std::vector<LayerKind> map = c_.layer_map();
   const int64_t last =
       opt_.last_layer >= 0 && opt_.last_layer < c_.n_layers ? opt_.last_layer : c_.n_layers - 1;
-  const bool mixer_only = opt_.stop_after_mixer && opt_.last_layer >= 0;
-  const bool whole = last == c_.n_layers - 1 && !mixer_only;
+  using LastPart = ForwardOptions::LastPart;
+  const LastPart last_part = opt_.last_layer >= 0 ? opt_.last_part : LastPart::Whole;
+  const bool whole = last == c_.n_layers - 1 && last_part == LastPart::Whole;
   // The logits are an untracked Tensor; count them with the pass.
   PassGuard guard(opt_, whole ? T * V * static_cast<int64_t>(sizeof(float)) : 0);
 
@@ -555,8 +558,10 @@ Tensor Pass::run(const std::vector<int32_t>& tokens) {
     mixer(mix.data(), xn.data(), l, kind.mixer, T);
     add_into(h.data(), mix.data(), T * d);
 
-    // FFN (not for the last layer when the caller needs its mixer only)
-    if (kind.ffn != FfnKind::None && !(mixer_only && l == last)) {
+    // FFN: for the last layer, as much as the caller needs (ForwardOptions::last_part)
+    const bool route_only = l == last && last_part == LastPart::Routing && kind.ffn == FfnKind::MoE;
+    const bool skip_ffn = l == last && last_part != LastPart::Whole && !route_only;
+    if (kind.ffn != FfnKind::None && !skip_ffn) {
       if (c_.family == Family::GPT2)
         kern::layernorm(xn.data(), h.data(), w(p + "ln_2.weight"), w(p + "ln_2.bias"), T, d, eps);
       else
@@ -564,8 +569,8 @@ Tensor Pass::run(const std::vector<int32_t>& tokens) {
                       w(p + (c_.family == Family::Jamba ? "pre_ff_layernorm.weight"
                                                         : "post_attention_layernorm.weight")),
                       T, d, eps);
-      ffn(mix.data(), xn.data(), l, kind.ffn, T);
-      add_into(h.data(), mix.data(), T * d);
+      ffn(mix.data(), xn.data(), l, kind.ffn, T, route_only);
+      if (!route_only) add_into(h.data(), mix.data(), T * d);
     }
     if (wants(Site::ResidPost, l)) record(Site::ResidPost, l, h.data(), {T, d});
     if (opt_.progress) opt_.progress(static_cast<double>(l + 1) / static_cast<double>(last + 2));

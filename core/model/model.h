@@ -78,10 +78,13 @@ struct ForwardOptions {
   // layers below it, never above). No final norm, no logits: forward returns an empty Tensor, and
   // `state` is left partial (later layers have not seen these tokens): do not continue from it.
   int64_t last_layer = -1;
-  // With last_layer: stop after that layer's mixer, skipping its FFN as well — for views whose
-  // sites are all recorded inside mixers (attention patterns, the SSM's Δ, B, C, state and hidden
-  // attention). Also works with last_layer = n_layers − 1, where it skips the last FFN and head.
-  bool stop_after_mixer = false;
+  // With last_layer: how much of that layer runs. Mixer: its mixer only, the FFN skipped — for
+  // views whose sites are all recorded inside mixers (attention patterns, the SSM's Δ, B, C,
+  // state and hidden attention). Routing: its mixer and, in an MoE FFN, the router and top-k
+  // choice but not the experts (a dense FFN is skipped) — for the routing sites. Also works with
+  // last_layer = n_layers − 1, where the head is skipped as well.
+  enum class LastPart { Whole, Mixer, Routing };
+  LastPart last_part = LastPart::Whole;
 };
 // A good mamba_chunk on 2-core AVX2 machines (seqlens-bench uses it; see core/bench/workloads.h).
 inline constexpr int64_t kMambaChunk = 256;

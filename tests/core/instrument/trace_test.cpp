@@ -57,9 +57,10 @@ TEST(RunTraced, StopsAfterTheLastRecordedLayerWhenAsked) {
 }
 
 // A view that draws only what mixers record (the Attention tab) stops after the last layer's
-// mixer: no last FFN, no head, and the same arrays bit for bit. Sites recorded in an FFN (the
-// router) or after it need the whole pass.
+// mixer: no last FFN, no head, and the same arrays bit for bit. Sites recorded after the FFN
+// need the whole pass.
 TEST(RunTraced, StopsAfterTheLastMixerWhenEverySiteIsInAMixer) {
+  using LastPart = ForwardOptions::LastPart;
   auto model = std::make_shared<const Model>(make_preset("jamba-tiny"));  // layer 7 has MoE
   const std::vector<int32_t> tokens = {84, 104, 101, 32, 99, 97, 116, 32, 115, 97, 116};
   RecordRequest request;
@@ -69,20 +70,52 @@ TEST(RunTraced, StopsAfterTheLastMixerWhenEverySiteIsInAMixer) {
   request.stop_after_last_layer = true;
   auto mixers = run_traced(model, tokens, request);
 
-  EXPECT_FALSE(whole->last_ffn_skipped);
-  EXPECT_TRUE(mixers->last_ffn_skipped);
+  EXPECT_EQ(whole->last_part, LastPart::Whole);
+  EXPECT_EQ(mixers->last_part, LastPart::Mixer);
   EXPECT_EQ(mixers->layers_run, 8);
   EXPECT_EQ(mixers->logits.numel(), 0);
   EXPECT_GT(whole->logits.numel(), 0);
   expect_same_arrays(*mixers, *whole);
 
-  for (Site ffn_site : {Site::RouterProbs, Site::ResidPost}) {
-    request.sites.insert(ffn_site);
-    auto full = run_traced(model, tokens, request);
-    EXPECT_FALSE(full->last_ffn_skipped) << site_name(ffn_site);
-    EXPECT_GT(full->logits.numel(), 0) << site_name(ffn_site);
-    request.sites.erase(ffn_site);
-  }
+  request.sites.insert(Site::ResidPost);  // recorded after the FFN
+  auto full = run_traced(model, tokens, request);
+  EXPECT_EQ(full->last_part, LastPart::Whole);
+  EXPECT_GT(full->logits.numel(), 0);
+}
+
+// The routing sites (the Routing tab) need the layers up to the last MoE layer and of that one
+// the router and top-k choice, not the experts; mixed with mixer sites, every layer's mixer.
+TEST(RunTraced, StopsAfterTheLastRouterForRoutingSites) {
+  using LastPart = ForwardOptions::LastPart;
+  auto model = std::make_shared<const Model>(make_preset("jamba-tiny"));  // MoE at 1, 3, 5, 7
+  const std::vector<int32_t> tokens = {77, 111, 69, 32, 114, 111, 117, 116, 101, 115};
+  RecordRequest request;
+  request.sites = {Site::RouterProbs, Site::TopkIdx, Site::TopkWeight};
+  auto whole = run_traced(model, tokens, request);
+  request.stop_after_last_layer = true;
+  auto routed = run_traced(model, tokens, request);
+  EXPECT_EQ(routed->last_part, LastPart::Routing);
+  EXPECT_EQ(routed->layers_run, 8);
+  EXPECT_EQ(routed->logits.numel(), 0);
+  ASSERT_NE(routed->find("blocks.7.moe.topk_idx"), nullptr);
+  EXPECT_EQ(routed->find("blocks.7.moe.topk_idx")->i32, whole->find("blocks.7.moe.topk_idx")->i32);
+  expect_same_arrays(*routed, *whole);
+
+  // Layers 0–6 asked for: nothing above layer 5, the last MoE layer among them.
+  request.layers = {0, 1, 2, 3, 4, 5, 6};
+  auto below = run_traced(model, tokens, request);
+  EXPECT_EQ(below->layers_run, 6);
+  EXPECT_EQ(below->last_part, LastPart::Routing);
+  ASSERT_NE(below->find("blocks.5.moe.router_probs"), nullptr);
+  EXPECT_EQ(below->find("blocks.5.moe.router_probs")->f32,
+            whole->find("blocks.5.moe.router_probs")->f32);
+
+  // With a mixer site as well: every layer's mixer, and the last layer's routing.
+  request.layers.clear();
+  request.sites.insert(Site::AttnPattern);
+  auto both = run_traced(model, tokens, request);
+  EXPECT_EQ(both->layers_run, 8);
+  EXPECT_EQ(both->last_part, LastPart::Routing);
 }
 
 }  // namespace

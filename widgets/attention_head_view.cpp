@@ -39,6 +39,7 @@ AttentionHeadView::AttentionHeadView(QWidget* parent)
       map_box_(new QComboBox(this)),
       map_label_(new QLabel(this)),
       norm_box_(new QComboBox(this)) {
+  set_plot_minimum(plot_);
   auto* controls = new QHBoxLayout;
   controls->setContentsMargins(6, 4, 6, 0);
   auto* layer_label = new QLabel(tr("Layer:"), this);
@@ -61,6 +62,9 @@ AttentionHeadView::AttentionHeadView(QWidget* parent)
   map_box_->setMinimumContentsLength(16);
   map_box_->setSizeAdjustPolicy(QComboBox::AdjustToContents);
   layer_box_->setSizeAdjustPolicy(QComboBox::AdjustToContents);
+  // Full width when there is room; on a narrow window the boxes may shrink (their text elides)
+  // rather than hold the window wider than the screen.
+  for (QComboBox* box : {layer_box_, map_box_, norm_box_}) box->setMinimumWidth(80);
   norm_box_->addItem(QString(), int(MapNorm::Raw));
   norm_box_->addItem(QString(), int(MapNorm::AbsMinMax));
   norm_box_->addItem(QString(), int(MapNorm::RowNormalised));

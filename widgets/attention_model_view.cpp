@@ -64,6 +64,7 @@ QCPRange cell_centres(int64_t cells, int64_t extent) {
 
 AttentionModelView::AttentionModelView(QWidget* parent)
     : ChartView(parent), plot_(new QCustomPlot(this)) {
+  set_plot_minimum(plot_);
   auto* layout = new QVBoxLayout(this);
   layout->setContentsMargins(0, 0, 0, 0);
   layout->addWidget(plot_);
@@ -199,7 +200,7 @@ void AttentionModelView::rebuild() {
   legend_ = nullptr;
   QFont small = font();
   small.setPointSizeF(small.pointSizeF() * 0.85);
-  caption_ = new QCPTextElement(plot_, captionText(), small);
+  caption_ = new WrappedText(plot_, captionText(), small);
   plot_->plotLayout()->addElement(2, 0, caption_);
 
   columns_ = rows_ = 0;

@@ -146,4 +146,33 @@ QSharedPointer<QCPAxisTickerText> token_ticker(const QStringList& labels, int ma
   return t;
 }
 
+void set_plot_minimum(QCustomPlot* plot) {
+  plot->setMinimumSize(kPlotMinWidth, kPlotMinHeight);
+}
+
+WrappedText::WrappedText(QCustomPlot* plot, const QString& text, const QFont& font)
+    : QCPTextElement(plot, text, font) {
+  setTextFlags(Qt::AlignCenter | Qt::TextWordWrap);
+}
+
+int WrappedText::wrappedHeight() const {
+  // The element spans the plot: wrap at the viewport's width (current at every replot, unlike
+  // the rect of the previous layout pass), less the margins around it.
+  const QMargins m = margins();
+  const int width =
+      std::max(kPlotMinWidth / 2,
+               (mParentPlot ? mParentPlot->viewport().width() : 0) - m.left() - m.right() - 2 * 6);
+  return QFontMetrics(mFont).boundingRect(QRect(0, 0, width, 1 << 20), mTextFlags, mText).height();
+}
+
+QSize WrappedText::minimumOuterSizeHint() const {
+  const QMargins m = margins();
+  return {kPlotMinWidth / 2 + m.left() + m.right(), wrappedHeight() + m.top() + m.bottom()};
+}
+
+QSize WrappedText::maximumOuterSizeHint() const {
+  const QMargins m = margins();
+  return {QWIDGETSIZE_MAX, wrappedHeight() + m.top() + m.bottom()};
+}
+
 }  // namespace seqlens::widgets

@@ -4,12 +4,9 @@
 #include <QSharedPointer>
 #include <QStringList>
 
-class QCustomPlot;
+#include <qcustomplot.h>
+
 class QPalette;
-class QCPColorGradient;
-class QCPAxisTickerText;
-class QCPColorMap;
-class QCPRange;
 
 namespace seqlens::widgets {
 
@@ -38,5 +35,25 @@ void fill_color_map(QCPColorMap* map, const float* values, int cols, int rows, Q
                     QCPRange value_range);
 
 QSharedPointer<QCPAxisTickerText> token_ticker(const QStringList& labels, int max_ticks = 40);
+
+// A QCustomPlot asks for the minimum width of its widest element (a long caption, a legend, the
+// margins that centre a grid) and so would lock the window wider than a laptop screen. Every
+// view's plot takes this minimum instead; below its own layout's minimum a chart is cut at its
+// edge rather than the window at the screen's.
+inline constexpr int kPlotMinWidth = 280;
+inline constexpr int kPlotMinHeight = 180;
+void set_plot_minimum(QCustomPlot* plot);
+
+// A sentence over or under a chart, spanning the plot's width: it wraps to that width instead of
+// asking for its whole length as the plot's minimum width (QCPTextElement's default).
+class WrappedText : public QCPTextElement {
+ public:
+  WrappedText(QCustomPlot* plot, const QString& text, const QFont& font);
+  QSize minimumOuterSizeHint() const override;
+  QSize maximumOuterSizeHint() const override;
+
+ private:
+  int wrappedHeight() const;
+};
 
 }  // namespace seqlens::widgets

@@ -137,6 +137,7 @@ RoutingView::RoutingView(QWidget* parent)
       selector_(new QComboBox(this)),
       selector_label_(new QLabel(tr("MoE layer:"), this)),
       plot_(new QCustomPlot(this)) {
+  set_plot_minimum(plot_);
   auto* controls = new QHBoxLayout;
   controls->setContentsMargins(6, 4, 6, 0);
   controls->addWidget(selector_label_);
@@ -258,7 +259,7 @@ void RoutingView::buildCharts() {
   QFont title_font = scaled_font(font(), 1.2);
   title_font.setBold(true);
   title_ = new QCPTextElement(plot_, QString(), title_font);
-  subtitle_ = new QCPTextElement(plot_, QString(), font());
+  subtitle_ = new WrappedText(plot_, QString(), font());
   layout->addElement(0, 0, title_);
   layout->addElement(1, 0, subtitle_);
   auto* legend_row = new QCPLayoutGrid;

@@ -38,7 +38,9 @@ TokenChips::TokenChips(QWidget* parent) : QAbstractScrollArea(parent) {
 
 QSize TokenChips::sizeHint() const {
   const int line = fontMetrics().height() + 6 + kGap;
-  return {600, 3 * line + 2 * kMargin};
+  // Narrow by preference: the chips wrap to any width, and the dock they sit in should leave
+  // the room to the charts.
+  return {280, 3 * line + 2 * kMargin};
 }
 
 QSize TokenChips::minimumSizeHint() const {

@@ -10,6 +10,8 @@
 #include <QMenuBar>
 #include <QMessageBox>
 #include <QProgressBar>
+#include <QScreen>
+#include <QScrollArea>
 #include <QSettings>
 #include <QSignalBlocker>
 #include <QSplitter>
@@ -65,7 +67,13 @@ MainWindow::MainWindow(Session* session, QWidget* parent) : QMainWindow(parent),
   model_panel_ = new ModelPanel;
   auto* model_dock = new QDockWidget(tr("Model"), this);
   model_dock->setObjectName(QStringLiteral("model_dock"));
-  model_dock->setWidget(model_panel_);
+  // In a scroll area: its form is taller than a 768-pixel screen's share for it.
+  auto* model_scroll = new QScrollArea;
+  model_scroll->setWidget(model_panel_);
+  model_scroll->setWidgetResizable(true);
+  model_scroll->setFrameShape(QFrame::NoFrame);
+  model_scroll->setHorizontalScrollBarPolicy(Qt::ScrollBarAlwaysOff);
+  model_dock->setWidget(model_scroll);
   addDockWidget(Qt::LeftDockWidgetArea, model_dock);
   input_panel_ = new InputPanel;
   auto* input_dock = new QDockWidget(tr("Input"), this);
@@ -90,6 +98,9 @@ MainWindow::MainWindow(Session* session, QWidget* parent) : QMainWindow(parent),
   attn->addWidget(attn_head_);
   attn->setStretchFactor(0, 2);
   attn->setStretchFactor(1, 3);
+  // Start at 2 : 3 of the tab's width; by their size hints alone the full map would take nearly
+  // everything on a small screen.
+  attn->setSizes({2000, 3000});
   tabs_->addTab(attn, tr("Attention"));
   ssm_ = new widgets::SsmStateView;
   tabs_->addTab(ssm_, tr("SSM state"));
@@ -105,6 +116,8 @@ MainWindow::MainWindow(Session* session, QWidget* parent) : QMainWindow(parent),
 
   // Status bar: what the last pass cost; progress and cancel for long work.
   status_ = new QLabel;
+  // A long status line is cut at the window's edge instead of widening the window.
+  status_->setSizePolicy(QSizePolicy::Ignored, QSizePolicy::Preferred);
   statusBar()->addWidget(status_, 1);
   progress_ = new QProgressBar;
   progress_->setRange(0, 1000);
@@ -193,7 +206,10 @@ MainWindow::MainWindow(Session* session, QWidget* parent) : QMainWindow(parent),
     input_panel_->setText(session_->text());
     if (session_->trace()) showTrace(session_->trace());
   }
-  resize(1400, 900);
+  // 1400 × 900, or nine tenths of a smaller screen (a 1366 × 768 laptop, a 1280 × 720 projector).
+  QSize size(1400, 900);
+  if (const QScreen* s = screen()) size = size.boundedTo(s->availableGeometry().size() * 9 / 10);
+  resize(size);
 }
 
 void MainWindow::buildMenus() {

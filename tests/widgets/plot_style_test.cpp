@@ -43,5 +43,30 @@ TEST(ReplotWhenVisible, HiddenPlotsWaitUntilShown) {
   ASSERT_TRUE(test::wait_until([&] { return replots.count() > hidden; }));
 }
 
+// A long sentence over a chart wraps to the plot's width: it asks for a small minimum width (not
+// its whole length, which would hold the window wide) and for more lines as the plot narrows.
+TEST(WrappedText, WrapsToThePlotWidthInsteadOfWideningIt) {
+  test::qt_app();
+  QCustomPlot plot;
+  const QString text = QStringLiteral(
+      "Orange frames: softmax attention (probabilities) · green frames: Mamba hidden attention "
+      "(row-normalised |α|) · click a map to inspect it");
+  auto* wrapped = new WrappedText(&plot, text, plot.font());
+  plot.plotLayout()->insertRow(0);
+  plot.plotLayout()->addElement(0, 0, wrapped);
+  const int one_line = QFontMetrics(plot.font()).boundingRect(text).width();
+
+  plot.setViewport(QRect(0, 0, 2000, 400));
+  const QSize wide = wrapped->minimumOuterSizeHint();
+  plot.setViewport(QRect(0, 0, 300, 400));
+  const QSize narrow = wrapped->minimumOuterSizeHint();
+  EXPECT_LT(wide.width(), one_line / 2);
+  EXPECT_EQ(narrow.width(), wide.width());
+  EXPECT_GE(narrow.height(), 2 * wide.height() - wrapped->margins().top() -
+                                 wrapped->margins().bottom());  // two lines or more
+  EXPECT_EQ(wrapped->maximumOuterSizeHint().height(), narrow.height());
+  EXPECT_EQ(wrapped->textFlags() & Qt::TextWordWrap, int(Qt::TextWordWrap));
+}
+
 }  // namespace
 }  // namespace seqlens::widgets

@@ -105,6 +105,27 @@ TEST(MainWindow, EveryViewDrawsTheTraceOfTheCurrentModel) {
 // Progress appears only for work that lasts: a job just started shows nothing (an edit's pass is
 // over in tens of milliseconds), one still running a moment later shows the bar, and the bar
 // goes when the job ends.
+// A long chart caption, a wide legend or a long status line must not hold the window wider or
+// taller than a 1280 × 720 screen (a projector, a small laptop), on any tab, with every view
+// drawing a trace (their texts are longest then), in English and in Russian.
+TEST(MainWindow, FitsA1280By720Screen) {
+  test::qt_app();
+  Session session;
+  MainWindow window(&session);
+  window.setInputText(QStringLiteral("The quick brown fox jumps over the lazy dog. Съешь же ещё."));
+  window.selectModel("jamba-tiny");
+  window.show();
+  for (int tab = 0; tab < window.tabs()->count(); ++tab) {
+    window.tabs()->setCurrentIndex(tab);
+    ASSERT_TRUE(test::wait_until([&] { return bool(session.trace()); }, 10000));
+    session.waitForIdle();
+    QTest::qWait(30);
+    const QSize min = window.minimumSizeHint();
+    EXPECT_LE(min.width(), 1280) << "tab " << tab;
+    EXPECT_LE(min.height(), 720) << "tab " << tab;
+  }
+}
+
 TEST(MainWindow, ProgressShowsOnlyForWorkThatLasts) {
   test::qt_app();
   Session session;

@@ -361,10 +361,10 @@ void AttentionHeadView::updateTickers() {
   const QSet<QString> distinct(key_labels_.begin(), key_labels_.end());
   for (const QString& l : distinct) widest = std::max(widest, fm.horizontalAdvance(l));
   // The axis rect's size from the last layout, or an estimate before the first one.
-  const int w = rect_->width() > 50 ? rect_->width() : plot_->width() - 160;
-  const int h = rect_->height() > 50 ? rect_->height() : plot_->height() - 90;
+  const int w = rect_->width() > 50 ? rect_->width() : plot_->viewport().width() - 160;
+  const int h = rect_->height() > 50 ? rect_->height() : plot_->viewport().height() - 90;
   // Before the widget is first laid out its size means nothing: use token_ticker's default.
-  const bool sized = plot_->width() >= 200 && plot_->height() >= 150;
+  const bool sized = plot_->viewport().width() >= 200 && plot_->viewport().height() >= 150;
   const int x_ticks = sized ? std::max(2, w / (widest + 2)) : 40;
   const int y_ticks = sized ? std::max(2, h / (fm.height() + 2)) : 40;
   if (x_ticks == x_ticks_ && y_ticks == y_ticks_ && ticked_ == current_) return;

@@ -107,6 +107,20 @@ QString export_view(const ChartView& view, const QString& file, ImageFormat form
         .arg(o.height)
         .arg(o.dpi);
   const QString title = view.title();
+  // Views fit parts of their layout to the plot's size just before each replot (beforeReplot:
+  // the thumbnail grid, the thinned token labels). A picture is drawn without a replot, so fit
+  // them to the picture's size first, and back to the screen's after.
+  const QRect on_screen = plot->viewport();
+  plot->setViewport(QRect(0, 0, o.width, o.height));
+  emit plot->beforeReplot();
+  struct Restore {
+    QCustomPlot* plot;
+    QRect viewport;
+    ~Restore() {
+      plot->setViewport(viewport);
+      emit plot->beforeReplot();
+    }
+  } restore{plot, on_screen};
   return write_atomically(file, [&](const QString& tmp) {
     switch (format) {
       case ImageFormat::Png: {

@@ -686,7 +686,7 @@ void RoutingView::changeEvent(QEvent* e) {
 void RoutingView::updateTokenTicks() {
   if (!heat_rect_) return;
   // About one label per 9 px of token axis, so short inputs show every token.
-  const int width = std::max(100, int(plot_->width() * 0.62));  // the heat map's share
+  const int width = std::max(100, int(plot_->viewport().width() * 0.62));  // the heat map's share
   const auto ticks = token_ticker(labels_, std::max(8, width / 9));
   heat_rect_->axis(QCPAxis::atBottom)->setTicker(ticks);
   token_rect_->axis(QCPAxis::atBottom)->setTicker(ticks);

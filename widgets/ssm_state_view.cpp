@@ -552,14 +552,14 @@ void SsmStateView::setTokenCursor(int token) {
 
 void SsmStateView::updateTimeTicker() {
   // One label per token when they fit (about 11 px each), thinned otherwise.
-  const int width = std::max(200, plot_->width() * 3 / 5);  // the time column's share
+  const int width = std::max(200, plot_->viewport().width() * 3 / 5);  // the time column's share
   auto ticker = token_ticker(labels_, std::max(8, width / 11));
   for (QCPAxisRect* r : {state_rect_, delta_rect_, b_rect_, c_rect_}) bottom(r)->setTicker(ticker);
   updateDeltaFill();
 }
 
 void SsmStateView::updateDeltaFill() {
-  const int width = std::max(200, plot_->width() * 3 / 5);
+  const int width = std::max(200, plot_->viewport().width() * 3 / 5);
   const bool columns = delta_graph_->dataCount() * 2 >= width;
   delta_fill_->setVisible(columns);
   delta_graph_->setBrush(columns ? QBrush(Qt::NoBrush) : delta_brush_);

@@ -8,6 +8,7 @@
 #include <QComboBox>
 #include <QMouseEvent>
 #include <QSignalSpy>
+#include <QTemporaryDir>
 #include <QTest>
 
 #include <cmath>
@@ -22,6 +23,7 @@
 #include "core/model/presets.h"
 #include "core/model/tokenizer.h"
 #include "tests/support/qt_app.h"
+#include "widgets/export.h"
 #include "widgets/plot_style.h"
 
 namespace seqlens::widgets {
@@ -98,6 +100,28 @@ TEST_F(AttentionViewTest, ModelViewShowsOneThumbnailPerMapWithItsValues) {
   const QCPRange r = view.thumbnailMap(1)->dataRange();
   EXPECT_GT(r.upper, 0);
   EXPECT_DOUBLE_EQ(r.lower, -r.upper);
+}
+
+// An export is drawn at its own size, not the widget's: the thumbnails stay square and centred
+// there too. (Fitted to a narrow widget, a wide picture stretched them across its whole width.)
+TEST_F(AttentionViewTest, ModelViewExportsSquareThumbnailsAtThePicturesSize) {
+  AttentionModelView view;
+  view.resize(400, 700);
+  view.show();
+  view.setTrace(trace_of("jamba-tiny", "abcd efgh", {0, 1, 2, 3}));
+  QTest::qWait(20);
+  view.plot()->replot();
+  const QTemporaryDir dir;
+  const QString file = dir.filePath(QStringLiteral("model.png"));
+  ASSERT_EQ(export_view(view, file, ImageFormat::Png, {1600, 1000, 96}), QString());
+  const QImage img(file);
+  ASSERT_EQ(img.size(), QSize(1600, 1000));
+  // 8 rows of 4 square thumbnails in 1000 px of height are ~450 px wide: both outer tenths of
+  // the picture's width are background at mid-height.
+  const QColor background = img.pixelColor(2, 2);
+  for (int x : {40, 100, 1500, 1560}) EXPECT_EQ(img.pixelColor(x, 500), background) << "x = " << x;
+  // The widget itself is laid out for its own size again afterwards.
+  EXPECT_EQ(view.plot()->viewport().size(), view.plot()->size());
 }
 
 TEST_F(AttentionViewTest, ModelViewHandlesEmptyPureAndLongTraces) {

@@ -17,7 +17,7 @@
 namespace seqlens::kern {
 namespace {
 
-using Pack = Eigen::Array<float, 8, 1>;
+using Pack = simd::Pack8;
 constexpr int64_t kLanes = 8;
 
 // out[i] = f(x[i]) through Packs (f: Pack → Pack); out may equal x.

@@ -26,7 +26,7 @@
 namespace seqlens::kern {
 namespace {
 
-using Pack = Eigen::Array<float, 8, 1>;  // 8 channels of one state entry
+using Pack = simd::Pack8;  // 8 channels of one state entry
 constexpr int64_t kLanes = 8;
 constexpr int64_t kMinBlock = 32, kMaxBlock = 256;  // channels per task
 

@@ -16,13 +16,18 @@ namespace seqlens::kern::simd {
 
 using Pack8 = Eigen::Array<float, 8, 1>;
 
+// exp_ps clamps its argument to ±kExpClamp (so 2^m stays a normal float); below kExpLowest =
+// ln(2^-128) e^x is flushed to 0 everywhere (vexp, the scan), so that e^-inf is exactly 0.
+inline constexpr float kExpClamp = 87.33654475f;
+inline constexpr float kExpLowest = -88.72283935546875f;
+
 #if defined(__AVX2__) && defined(__FMA__)
 // Cephes expf (Cody-Waite reduction, degree-7 polynomial, error about 1 ulp, the same polynomial
 // Eigen uses) with a single exponent-bit scaling, about half the instructions of Eigen's general
 // pexp. Arguments are clamped to ±87.33 (so 2^m stays a normal float), and below −87.33 the result
 // is flushed to 0 (the true value is a denormal < 1.2e-38; vexp's cut is −88.72).
 inline __m256 exp_ps(__m256 x0) {
-  const __m256 lo = _mm256_set1_ps(-87.33654475f), hi = _mm256_set1_ps(87.33654475f);
+  const __m256 lo = _mm256_set1_ps(-kExpClamp), hi = _mm256_set1_ps(kExpClamp);
   const __m256 x = _mm256_min_ps(_mm256_max_ps(x0, lo), hi);
   // m = round(x / ln 2); r = x − m·ln 2 in two steps.
   const __m256 m = _mm256_round_ps(_mm256_mul_ps(x, _mm256_set1_ps(1.44269504088896341f)),
@@ -70,49 +75,56 @@ inline __m256 softplus_ps(__m256 x) {
 }
 #endif
 
+#if defined(__AVX2__) && defined(__FMA__)
+// f (__m256 → __m256) on the eight lanes of a Pack8.
+template <typename F>
+inline Pack8 on_lanes(const Pack8& v, F f) {
+  Pack8 out;
+  _mm256_storeu_ps(out.data(), f(_mm256_loadu_ps(v.data())));
+  return out;
+}
+#else
+// Without AVX2: Eigen's exp, flushed to 0 below kExpLowest.
+inline Pack8 eigen_exp8(const Pack8& v) {
+  Pack8 r = v.exp();
+  for (int j = 0; j < 8; ++j) r[j] = v[j] < kExpLowest ? 0.0f : r[j];
+  return r;
+}
+#endif
+
 // e^x over the whole float range, for vexp and silu: exp_ps where it is exact to its ~1 ulp, and
 // the rare lanes it clamps — NaN, x > 87.33 (to inf above 88.72) and the denormal results of
 // −88.72 ≤ x < −87.33 — from the scalar std::exp, one lane at a time. Below −88.72 the result
 // is 0 (as before: e^−inf = 0 exactly). Which path a lane takes depends on its value only.
 inline Pack8 exp8_full(const Pack8& v) {
-  constexpr float kLowest = -88.72283935546875f;  // ln(2^-128)
 #if defined(__AVX2__) && defined(__FMA__)
   const __m256 x = _mm256_loadu_ps(v.data());
-  Pack8 out;
-  _mm256_storeu_ps(out.data(), exp_ps(x));
+  Pack8 out = on_lanes(v, exp_ps);
   const __m256 inside = _mm256_and_ps(  // ordered compares: false for NaN
-      _mm256_cmp_ps(x, _mm256_set1_ps(-87.33654475f), _CMP_GE_OQ),
-      _mm256_cmp_ps(x, _mm256_set1_ps(87.33654475f), _CMP_LE_OQ));
-  const __m256 flushed = _mm256_cmp_ps(x, _mm256_set1_ps(kLowest), _CMP_LT_OQ);
+      _mm256_cmp_ps(x, _mm256_set1_ps(-kExpClamp), _CMP_GE_OQ),
+      _mm256_cmp_ps(x, _mm256_set1_ps(kExpClamp), _CMP_LE_OQ));
+  const __m256 flushed = _mm256_cmp_ps(x, _mm256_set1_ps(kExpLowest), _CMP_LT_OQ);
   if (const int redo = ~_mm256_movemask_ps(_mm256_or_ps(inside, flushed)) & 0xff)
     for (int j = 0; j < 8; ++j)
       if (redo & (1 << j)) out[j] = std::exp(v[j]);
   return out;
 #else
-  Pack8 r = v.exp();
-  for (int j = 0; j < 8; ++j) r[j] = v[j] < kLowest ? 0.0f : r[j];
-  return r;
+  return eigen_exp8(v);
 #endif
 }
 
+// e^x for the scan's decays: exp_ps alone (the arguments Δ·A are ≤ 0; below −87.33 → 0).
 inline Pack8 exp8(const Pack8& v) {
 #if defined(__AVX2__) && defined(__FMA__)
-  Pack8 out;
-  _mm256_storeu_ps(out.data(), exp_ps(_mm256_loadu_ps(v.data())));
-  return out;
+  return on_lanes(v, exp_ps);
 #else
-  constexpr float kLowest = -88.72283935546875f;  // as vexp: below this e^x flushes to 0
-  Pack8 r = v.exp();
-  for (int j = 0; j < 8; ++j) r[j] = v[j] < kLowest ? 0.0f : r[j];
-  return r;
+  return eigen_exp8(v);
 #endif
 }
 
 inline Pack8 softplus8(const Pack8& v) {
 #if defined(__AVX2__) && defined(__FMA__)
-  Pack8 out;
-  _mm256_storeu_ps(out.data(), softplus_ps(_mm256_loadu_ps(v.data())));
-  return out;
+  return on_lanes(v, softplus_ps);
 #else
   Pack8 r = v.exp().log1p();
   for (int j = 0; j < 8; ++j) r[j] = v[j] > 20.0f ? v[j] : r[j];

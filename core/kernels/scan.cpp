@@ -180,14 +180,16 @@ void mamba1_hidden_attention(float* alpha, const float* delta, const float* A, c
   constexpr int64_t kRows = 32;
   const int64_t blocks = (T + kRows - 1) / kRows;
   auto block_end = [&](int64_t beta) { return std::min(T, (beta + 1) * kRows) - 1; };
+  std::vector<float> db(static_cast<size_t>(T * N));  // [T, N] Δ_s·B[s, n], for K and the triangles
+  for (int64_t s = 0; s < T; ++s)
+    for (int64_t n = 0; n < N; ++n) db[s * N + n] = delta[s * E + c] * B[s * N + n];
   std::vector<float> K(static_cast<size_t>(T * N));  // [T, N]
   for (int64_t s = 0; s < T; ++s) {
     const double end = gamma[block_end(s / kRows)];
     for (int64_t n = 0; n < N; ++n) K[s * N + n] = decay(end, gamma[s], n);
   }
   vexp(K.data(), K.data(), T * N);
-  for (int64_t s = 0; s < T; ++s)
-    for (int64_t n = 0; n < N; ++n) K[s * N + n] *= delta[s * E + c] * B[s * N + n];
+  for (int64_t i = 0; i < T * N; ++i) K[i] *= db[i];
 
   auto rows = [&](int64_t t0, int64_t t1) {
     const int64_t b = t1 - t0, blk = t0 / kRows;
@@ -212,7 +214,7 @@ void mamba1_hidden_attention(float* alpha, const float* delta, const float* A, c
     // α[t, s] = Σ_n C[t, n]·w_t[n, j]·Bd[n, j], summed over n in order for every key.
     std::vector<float> Bd(static_cast<size_t>(N * b)), w(static_cast<size_t>(N * b)), e(N), acc(b);
     for (int64_t j = 0; j < b; ++j)
-      for (int64_t n = 0; n < N; ++n) Bd[n * b + j] = delta[(t0 + j) * E + c] * B[(t0 + j) * N + n];
+      for (int64_t n = 0; n < N; ++n) Bd[n * b + j] = db[(t0 + j) * N + n];
     for (int64_t t = t0; t < t1; ++t) {
       const int64_t k = t - t0 + 1;  // keys t0..t
       if (k > 1) {

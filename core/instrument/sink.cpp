@@ -10,6 +10,26 @@ constexpr const char* kNames[kSiteCount] = {
 };
 }  // namespace
 
+SiteStage site_stage(Site s) {
+  switch (s) {
+    case Site::AttnPattern:
+    case Site::SsmDelta:
+    case Site::SsmB:
+    case Site::SsmC:
+    case Site::SsmState:
+    case Site::SsmHiddenAttn:
+      return SiteStage::Mixer;
+    case Site::RouterProbs:
+    case Site::TopkIdx:
+    case Site::TopkWeight:
+      return SiteStage::Routing;
+    case Site::ResidPost:
+    case Site::Logits:
+      return SiteStage::AfterFfn;
+  }
+  return SiteStage::AfterFfn;
+}
+
 const char* site_name(Site s) {
   return kNames[static_cast<int>(s)];
 }

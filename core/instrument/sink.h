@@ -24,6 +24,11 @@ enum class Site {
 };
 constexpr int kSiteCount = 11;
 
+// Where in a layer a site is recorded: inside the mixer (attention, the SSM), in an MoE FFN's
+// routing (before its experts), or after the FFN (the residual stream; the logits after the head).
+enum class SiteStage { Mixer, Routing, AfterFfn };
+SiteStage site_stage(Site s);
+
 // Short name used in array names and on the command line: "attn.pattern", "ssm.delta", ...
 const char* site_name(Site s);
 // Parses a short name; returns false when unknown.

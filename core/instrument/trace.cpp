@@ -37,13 +37,10 @@ std::shared_ptr<const ForwardTrace> run_traced(std::shared_ptr<const Model> mode
         request.layers.empty() ? n_layers - 1 : std::min(*request.layers.rbegin(), n_layers - 1);
     bool mixer_sites = false, routing_sites = false, other_sites = false;
     for (Site s : request.sites) {
-      if (s == Site::AttnPattern || s == Site::SsmDelta || s == Site::SsmB || s == Site::SsmC ||
-          s == Site::SsmState || s == Site::SsmHiddenAttn)
-        mixer_sites = true;
-      else if (s == Site::RouterProbs || s == Site::TopkIdx || s == Site::TopkWeight)
-        routing_sites = true;
-      else
-        other_sites = true;  // recorded after the FFN: the whole layer runs
+      const SiteStage stage = site_stage(s);
+      mixer_sites |= stage == SiteStage::Mixer;
+      routing_sites |= stage == SiteStage::Routing;
+      other_sites |= stage == SiteStage::AfterFfn;  // the whole layer runs
     }
     int64_t last = top;
     LastPart part = LastPart::Whole;

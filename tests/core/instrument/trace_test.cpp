@@ -34,6 +34,19 @@ TEST(RunTraced, KeepsModelChannelsAndPeakBytes) {
   EXPECT_EQ(trace->layers_run, model->config().n_layers);
 }
 
+// Each site is recorded at one stage of a layer, which decides how far a pass that records it
+// must run (RecordRequest::stop_after_last_layer).
+TEST(SiteStage, EverySiteHasItsStage) {
+  for (Site s : {Site::AttnPattern, Site::SsmDelta, Site::SsmB, Site::SsmC, Site::SsmState,
+                 Site::SsmHiddenAttn})
+    EXPECT_EQ(site_stage(s), SiteStage::Mixer) << site_name(s);
+  for (Site s : {Site::RouterProbs, Site::TopkIdx, Site::TopkWeight})
+    EXPECT_EQ(site_stage(s), SiteStage::Routing) << site_name(s);
+  for (Site s : {Site::ResidPost, Site::Logits})
+    EXPECT_EQ(site_stage(s), SiteStage::AfterFfn) << site_name(s);
+  static_assert(kSiteCount == 11, "a new site needs its stage here");
+}
+
 // A view of early layers can stop the pass after the last layer it records: the layers it ran
 // record exactly what the whole pass records there (a layer never sees the layers above it).
 TEST(RunTraced, StopsAfterTheLastRecordedLayerWhenAsked) {

@@ -30,7 +30,7 @@
         <translation>Не удаётся записать %1: размер %2×%3 при %4 DPI вне допустимого диапазона</translation>
     </message>
     <message>
-        <location filename="../widgets/export.cpp" line="131" />
+        <location filename="../widgets/export.cpp" line="145" />
         <source>Cannot create folder %1</source>
         <translation>Не удаётся создать папку %1</translation>
     </message>
@@ -216,294 +216,294 @@
 <context>
     <name>seqlens::app::MainWindow</name>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="61" />
+        <location filename="../app/gui/main_window.cpp" line="63" />
         <source>SeqLens</source>
         <translation>SeqLens</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="66" />
+        <location filename="../app/gui/main_window.cpp" line="68" />
         <source>Model</source>
         <translation>Модель</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="53" />
+        <location filename="../app/gui/main_window.cpp" line="55" />
         <source>%1 GiB</source>
         <translation>%1 ГиБ</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="54" />
+        <location filename="../app/gui/main_window.cpp" line="56" />
         <source>%1 MiB</source>
         <translation>%1 МиБ</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="55" />
+        <location filename="../app/gui/main_window.cpp" line="57" />
         <source>%1 KiB</source>
         <translation>%1 КиБ</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="71" />
+        <location filename="../app/gui/main_window.cpp" line="79" />
         <source>Input</source>
         <translation>Вход</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="78" />
+        <location filename="../app/gui/main_window.cpp" line="86" />
         <source>Layers</source>
         <translation>Слои</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="93" />
+        <location filename="../app/gui/main_window.cpp" line="104" />
         <source>Attention</source>
         <translation>Внимание</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="95" />
+        <location filename="../app/gui/main_window.cpp" line="106" />
         <source>SSM state</source>
         <translation>Состояние SSM</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="97" />
+        <location filename="../app/gui/main_window.cpp" line="108" />
         <source>Routing</source>
         <translation>Маршрутизация</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="99" />
+        <location filename="../app/gui/main_window.cpp" line="110" />
         <source>Scaling</source>
         <translation>Масштабирование</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="101" />
+        <location filename="../app/gui/main_window.cpp" line="112" />
         <source>Projection</source>
         <translation>Прогноз</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="103" />
+        <location filename="../app/gui/main_window.cpp" line="114" />
         <source>Compare</source>
         <translation>Сравнение</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="116" />
+        <location filename="../app/gui/main_window.cpp" line="129" />
         <source>Cancel</source>
         <translation>Отмена</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="200" />
+        <location filename="../app/gui/main_window.cpp" line="216" />
         <source>&amp;File</source>
         <translation>&amp;Файл</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="201" />
+        <location filename="../app/gui/main_window.cpp" line="217" />
         <source>&amp;Open Model…</source>
         <translation>&amp;Открыть модель…</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="204" />
+        <location filename="../app/gui/main_window.cpp" line="220" />
         <source>&amp;Export View…</source>
         <translation>&amp;Экспорт представления…</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="205" />
+        <location filename="../app/gui/main_window.cpp" line="221" />
         <source>Ctrl+E</source>
         <translation>Ctrl+E</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="206" />
+        <location filename="../app/gui/main_window.cpp" line="222" />
         <source>Export &amp;All Views…</source>
         <translation>Экспорт &amp;всех представлений…</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="207" />
+        <location filename="../app/gui/main_window.cpp" line="223" />
         <source>Ctrl+Shift+E</source>
         <translation>Ctrl+Shift+E</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="208" />
+        <location filename="../app/gui/main_window.cpp" line="224" />
         <source>Export &amp;Trace (.npz + .json)…</source>
         <translation>Экспорт &amp;трассы (.npz + .json)…</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="209" />
+        <location filename="../app/gui/main_window.cpp" line="225" />
         <source>Export &amp;Scaling Results (CSV/JSON)…</source>
         <translation>Экспорт результатов &amp;масштабирования (CSV/JSON)…</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="210" />
+        <location filename="../app/gui/main_window.cpp" line="226" />
         <source>Export Timing &amp;Profile (Perfetto JSON)…</source>
         <translation>Экспорт &amp;профиля времени (Perfetto JSON)…</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="212" />
+        <location filename="../app/gui/main_window.cpp" line="228" />
         <source>&amp;Quit</source>
         <translation>&amp;Выход</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="215" />
+        <location filename="../app/gui/main_window.cpp" line="231" />
         <source>&amp;View</source>
         <translation>&amp;Вид</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="216" />
+        <location filename="../app/gui/main_window.cpp" line="232" />
         <source>&amp;Language</source>
         <translation>&amp;Язык</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="228" />
+        <location filename="../app/gui/main_window.cpp" line="244" />
         <source>&amp;Theme</source>
         <translation>&amp;Тема</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="232" />
+        <location filename="../app/gui/main_window.cpp" line="248" />
         <source>System</source>
         <translation>Системная</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="233" />
+        <location filename="../app/gui/main_window.cpp" line="249" />
         <source>Light</source>
         <translation>Светлая</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="234" />
+        <location filename="../app/gui/main_window.cpp" line="250" />
         <source>Dark</source>
         <translation>Тёмная</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="241" />
+        <location filename="../app/gui/main_window.cpp" line="257" />
         <source>&amp;Presenter Mode</source>
         <translation>Режим &amp;презентации</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="249" />
+        <location filename="../app/gui/main_window.cpp" line="265" />
         <source>&amp;Help</source>
         <translation>&amp;Справка</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="250" />
+        <location filename="../app/gui/main_window.cpp" line="266" />
         <source>&amp;About SeqLens</source>
         <translation>&amp;О программе SeqLens</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="252" />
+        <location filename="../app/gui/main_window.cpp" line="268" />
         <source>About SeqLens</source>
         <translation>О программе SeqLens</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="253" />
+        <location filename="../app/gui/main_window.cpp" line="269" />
         <source>&lt;b&gt;SeqLens&lt;/b&gt;&lt;p&gt;See how Transformers, Mamba and hybrid models work and what they cost: attention maps, the SSM state, expert routing and scaling, live.&lt;/p&gt;</source>
         <translation>&lt;b&gt;SeqLens&lt;/b&gt;&lt;p&gt;Как работают трансформеры, Mamba и гибридные модели и чего они стоят: карты внимания, состояние SSM, маршрутизация экспертов и масштабирование — вживую.&lt;/p&gt;</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="281" />
+        <location filename="../app/gui/main_window.cpp" line="297" />
         <source>Export “%1”…</source>
         <translation>Экспорт «%1»…</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="282" />
+        <location filename="../app/gui/main_window.cpp" line="298" />
         <source>Export All Views…</source>
         <translation>Экспорт всех представлений…</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="357" />
+        <location filename="../app/gui/main_window.cpp" line="373" />
         <source>SeqLens — %1</source>
         <translation>SeqLens — %1</translation>
     </message>
     <message numerus="yes">
-        <location filename="../app/gui/main_window.cpp" line="374" />
+        <location filename="../app/gui/main_window.cpp" line="390" />
         <source>%n token(s) · forward %1 ms · peak %2 · cache and state %3</source>
         <translation><numerusform>%n токен · прямой проход %1 мс · пик %2 · кэш и состояние %3</numerusform><numerusform>%n токена · прямой проход %1 мс · пик %2 · кэш и состояние %3</numerusform><numerusform>%n токенов · прямой проход %1 мс · пик %2 · кэш и состояние %3</numerusform></translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="382" />
+        <location filename="../app/gui/main_window.cpp" line="399" />
         <source> · layers 0–%1 of %2, the last without its MLP / MoE (all this tab shows)</source>
         <translation> · слои 0–%1 из %2, последний — без MLP / MoE (всё, что показывает эта вкладка)</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="386" />
+        <location filename="../app/gui/main_window.cpp" line="401" />
         <source> · layers 0–%1 of %2, the last without its experts (all this tab shows)</source>
         <translation> · слои 0–%1 из %2, последний — без экспертов (всё, что показывает эта вкладка)</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="390" />
+        <location filename="../app/gui/main_window.cpp" line="403" />
         <source> · layers 0–%1 of %2 (all this tab shows)</source>
         <translation> · слои 0–%1 из %2 (всё, что показывает эта вкладка)</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="448" />
+        <location filename="../app/gui/main_window.cpp" line="460" />
         <source>Scaling stopped: %1</source>
         <translation>Масштабирование остановлено: %1</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="458" />
-        <location filename="../app/gui/main_window.cpp" line="476" />
-        <location filename="../app/gui/main_window.cpp" line="508" />
-        <location filename="../app/gui/main_window.cpp" line="527" />
-        <location filename="../app/gui/main_window.cpp" line="557" />
+        <location filename="../app/gui/main_window.cpp" line="470" />
+        <location filename="../app/gui/main_window.cpp" line="488" />
+        <location filename="../app/gui/main_window.cpp" line="520" />
+        <location filename="../app/gui/main_window.cpp" line="539" />
+        <location filename="../app/gui/main_window.cpp" line="569" />
         <source>Export failed</source>
         <translation>Экспорт не удался</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="460" />
-        <location filename="../app/gui/main_window.cpp" line="525" />
-        <location filename="../app/gui/main_window.cpp" line="556" />
+        <location filename="../app/gui/main_window.cpp" line="472" />
+        <location filename="../app/gui/main_window.cpp" line="537" />
+        <location filename="../app/gui/main_window.cpp" line="568" />
         <source>Wrote %1</source>
         <translation>Записан %1</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="466" />
+        <location filename="../app/gui/main_window.cpp" line="478" />
         <source>Export all views to folder</source>
         <translation>Экспорт всех представлений в папку</translation>
     </message>
     <message numerus="yes">
-        <location filename="../app/gui/main_window.cpp" line="477" />
+        <location filename="../app/gui/main_window.cpp" line="489" />
         <source>Wrote %n file(s) to %1</source>
         <translation><numerusform>Записан %n файл в %1</numerusform><numerusform>Записано %n файла в %1</numerusform><numerusform>Записано %n файлов в %1</numerusform></translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="484" />
+        <location filename="../app/gui/main_window.cpp" line="496" />
         <source>Export trace</source>
         <translation>Экспорт трассы</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="484" />
+        <location filename="../app/gui/main_window.cpp" line="496" />
         <source>NumPy archive (*.npz)</source>
         <translation>Архив NumPy (*.npz)</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="507" />
+        <location filename="../app/gui/main_window.cpp" line="519" />
         <source>Wrote %1 and its .json sidecar</source>
         <translation>Записаны %1 и его описание .json</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="513" />
-        <location filename="../app/gui/main_window.cpp" line="518" />
+        <location filename="../app/gui/main_window.cpp" line="525" />
+        <location filename="../app/gui/main_window.cpp" line="530" />
         <source>Export scaling results</source>
         <translation>Экспорт результатов масштабирования</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="514" />
+        <location filename="../app/gui/main_window.cpp" line="526" />
         <source>Measure first: Scaling tab ▸ Measure.</source>
         <translation>Сначала выполните измерение: вкладка «Масштабирование» ▸ «Измерить».</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="520" />
+        <location filename="../app/gui/main_window.cpp" line="532" />
         <source>CSV (*.csv);;JSON (*.json)</source>
         <translation>CSV (*.csv);;JSON (*.json)</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="535" />
+        <location filename="../app/gui/main_window.cpp" line="547" />
         <source>Export timing profile</source>
         <translation>Экспорт профиля времени</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="536" />
+        <location filename="../app/gui/main_window.cpp" line="548" />
         <source>Trace events for Perfetto / chrome://tracing (*.json)</source>
         <translation>События трассировки для Perfetto / chrome://tracing (*.json)</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="153" />
+        <location filename="../app/gui/main_window.cpp" line="166" />
         <source>Error: %1</source>
         <translation>Ошибка: %1</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="346" />
+        <location filename="../app/gui/main_window.cpp" line="362" />
         <source>Open Hugging Face model directory</source>
         <translation>Открыть каталог модели Hugging Face</translation>
     </message>
@@ -642,111 +642,111 @@
 <context>
     <name>seqlens::widgets::AttentionHeadView</name>
     <message>
-        <location filename="../widgets/attention_head_view.cpp" line="44" />
+        <location filename="../widgets/attention_head_view.cpp" line="45" />
         <source>Layer:</source>
         <translation>Слой:</translation>
     </message>
     <message>
-        <location filename="../widgets/attention_head_view.cpp" line="47" />
+        <location filename="../widgets/attention_head_view.cpp" line="48" />
         <source>Normalisation:</source>
         <translation>Нормировка:</translation>
     </message>
     <message>
-        <location filename="../widgets/attention_head_view.cpp" line="59" />
+        <location filename="../widgets/attention_head_view.cpp" line="60" />
         <source>choose to record…</source>
         <translation>выберите для записи…</translation>
     </message>
     <message>
-        <location filename="../widgets/attention_head_view.cpp" line="91" />
-        <location filename="../widgets/attention_head_view.cpp" line="493" />
+        <location filename="../widgets/attention_head_view.cpp" line="95" />
+        <location filename="../widgets/attention_head_view.cpp" line="497" />
         <source>key token (s)</source>
         <translation>токен-ключ (s)</translation>
     </message>
     <message>
-        <location filename="../widgets/attention_head_view.cpp" line="92" />
-        <location filename="../widgets/attention_head_view.cpp" line="494" />
+        <location filename="../widgets/attention_head_view.cpp" line="96" />
+        <location filename="../widgets/attention_head_view.cpp" line="498" />
         <source>query token (t)</source>
         <translation>токен-запрос (t)</translation>
     </message>
     <message>
-        <location filename="../widgets/attention_head_view.cpp" line="123" />
+        <location filename="../widgets/attention_head_view.cpp" line="127" />
         <source>Attention map (head)</source>
         <translation>Карта внимания (голова)</translation>
     </message>
     <message>
-        <location filename="../widgets/attention_head_view.cpp" line="131" />
+        <location filename="../widgets/attention_head_view.cpp" line="135" />
         <source>Raw α (signed)</source>
         <translation>Исходные α (со знаком)</translation>
     </message>
     <message>
-        <location filename="../widgets/attention_head_view.cpp" line="132" />
-        <location filename="../widgets/attention_head_view.cpp" line="144" />
+        <location filename="../widgets/attention_head_view.cpp" line="136" />
+        <location filename="../widgets/attention_head_view.cpp" line="148" />
         <source>|α| min–max</source>
         <translation>|α|, мин–макс</translation>
     </message>
     <message>
-        <location filename="../widgets/attention_head_view.cpp" line="133" />
+        <location filename="../widgets/attention_head_view.cpp" line="137" />
         <source>Row-normalised |α|</source>
         <translation>|α|, нормированные по строкам</translation>
     </message>
     <message>
-        <location filename="../widgets/attention_head_view.cpp" line="139" />
+        <location filename="../widgets/attention_head_view.cpp" line="143" />
         <source>Attention</source>
         <translation>Внимание</translation>
     </message>
     <message>
-        <location filename="../widgets/attention_head_view.cpp" line="140" />
+        <location filename="../widgets/attention_head_view.cpp" line="144" />
         <source>Layer %1 — no attention map recorded</source>
         <translation>Слой %1 — карта внимания не записана</translation>
     </message>
     <message>
-        <location filename="../widgets/attention_head_view.cpp" line="142" />
+        <location filename="../widgets/attention_head_view.cpp" line="146" />
         <source>Layer %1, head %2 — softmax attention (probabilities)</source>
         <translation>Слой %1, голова %2 — softmax-внимание (вероятности)</translation>
     </message>
     <message>
-        <location filename="../widgets/attention_head_view.cpp" line="143" />
+        <location filename="../widgets/attention_head_view.cpp" line="147" />
         <source>raw</source>
         <translation>исходные значения</translation>
     </message>
     <message>
-        <location filename="../widgets/attention_head_view.cpp" line="145" />
+        <location filename="../widgets/attention_head_view.cpp" line="149" />
         <source>row-normalised</source>
         <translation>нормировка по строкам</translation>
     </message>
     <message>
-        <location filename="../widgets/attention_head_view.cpp" line="147" />
+        <location filename="../widgets/attention_head_view.cpp" line="151" />
         <source>Layer %1, head %2 — hidden attention (%3)</source>
         <translation>Слой %1, голова %2 — скрытое внимание (%3)</translation>
     </message>
     <message>
-        <location filename="../widgets/attention_head_view.cpp" line="148" />
+        <location filename="../widgets/attention_head_view.cpp" line="152" />
         <source>Layer %1, channel %2 — hidden attention (%3)</source>
         <translation>Слой %1, канал %2 — скрытое внимание (%3)</translation>
     </message>
     <message>
-        <location filename="../widgets/attention_head_view.cpp" line="161" />
+        <location filename="../widgets/attention_head_view.cpp" line="165" />
         <source>probability</source>
         <translation>вероятность</translation>
     </message>
     <message>
-        <location filename="../widgets/attention_head_view.cpp" line="162" />
+        <location filename="../widgets/attention_head_view.cpp" line="166" />
         <source>α</source>
         <translation>α</translation>
     </message>
     <message>
-        <location filename="../widgets/attention_head_view.cpp" line="163" />
+        <location filename="../widgets/attention_head_view.cpp" line="167" />
         <source>|α| (min–max)</source>
         <translation>|α| (мин–макс)</translation>
     </message>
     <message>
-        <location filename="../widgets/attention_head_view.cpp" line="164" />
-        <location filename="../widgets/attention_head_view.cpp" line="321" />
+        <location filename="../widgets/attention_head_view.cpp" line="168" />
+        <location filename="../widgets/attention_head_view.cpp" line="325" />
         <source>|α| / row sum</source>
         <translation>|α| / сумма строки</translation>
     </message>
     <message>
-        <location filename="../widgets/attention_head_view.cpp" line="165" />
+        <location filename="../widgets/attention_head_view.cpp" line="169" />
         <source>query “%1” (t = %2)
 key “%3” (s = %4)
 %5 = %6</source>
@@ -755,90 +755,90 @@ key “%3” (s = %4)
 %5 = %6</translation>
     </message>
     <message>
-        <location filename="../widgets/attention_head_view.cpp" line="246" />
+        <location filename="../widgets/attention_head_view.cpp" line="250" />
         <source>attention</source>
         <translation>внимание</translation>
     </message>
     <message>
-        <location filename="../widgets/attention_head_view.cpp" line="247" />
+        <location filename="../widgets/attention_head_view.cpp" line="251" />
         <source>Mamba-2</source>
         <translation>Mamba-2</translation>
     </message>
     <message>
-        <location filename="../widgets/attention_head_view.cpp" line="248" />
+        <location filename="../widgets/attention_head_view.cpp" line="252" />
         <source>Mamba</source>
         <translation>Mamba</translation>
     </message>
     <message>
-        <location filename="../widgets/attention_head_view.cpp" line="249" />
+        <location filename="../widgets/attention_head_view.cpp" line="253" />
         <source>%1 · %2</source>
         <translation>%1 · %2</translation>
     </message>
     <message>
-        <location filename="../widgets/attention_head_view.cpp" line="259" />
-        <location filename="../widgets/attention_head_view.cpp" line="265" />
+        <location filename="../widgets/attention_head_view.cpp" line="263" />
+        <location filename="../widgets/attention_head_view.cpp" line="269" />
         <source>Head:</source>
         <translation>Голова:</translation>
     </message>
     <message>
-        <location filename="../widgets/attention_head_view.cpp" line="265" />
+        <location filename="../widgets/attention_head_view.cpp" line="269" />
         <source>Channel:</source>
         <translation>Канал:</translation>
     </message>
     <message>
-        <location filename="../widgets/attention_head_view.cpp" line="269" />
+        <location filename="../widgets/attention_head_view.cpp" line="273" />
         <source>Head %1</source>
         <translation>Голова %1</translation>
     </message>
     <message>
-        <location filename="../widgets/attention_head_view.cpp" line="269" />
+        <location filename="../widgets/attention_head_view.cpp" line="273" />
         <source>Channel %1</source>
         <translation>Канал %1</translation>
     </message>
     <message>
-        <location filename="../widgets/attention_head_view.cpp" line="270" />
+        <location filename="../widgets/attention_head_view.cpp" line="274" />
         <source>%1 (record)</source>
         <translation>%1 (записать)</translation>
     </message>
     <message>
-        <location filename="../widgets/attention_head_view.cpp" line="303" />
+        <location filename="../widgets/attention_head_view.cpp" line="307" />
         <source>Softmax attention is shown as probabilities.</source>
         <translation>Softmax-внимание показывается как вероятности.</translation>
     </message>
     <message>
-        <location filename="../widgets/attention_head_view.cpp" line="318" />
+        <location filename="../widgets/attention_head_view.cpp" line="322" />
         <source>attention probability</source>
         <translation>вероятность внимания</translation>
     </message>
     <message>
-        <location filename="../widgets/attention_head_view.cpp" line="319" />
+        <location filename="../widgets/attention_head_view.cpp" line="323" />
         <source>hidden attention α</source>
         <translation>скрытое внимание α</translation>
     </message>
     <message>
-        <location filename="../widgets/attention_head_view.cpp" line="320" />
+        <location filename="../widgets/attention_head_view.cpp" line="324" />
         <source>|α|, min–max scaled</source>
         <translation>|α|, масштаб мин–макс</translation>
     </message>
     <message>
-        <location filename="../widgets/attention_head_view.cpp" line="377" />
+        <location filename="../widgets/attention_head_view.cpp" line="381" />
         <source>No trace yet: run a model to see its attention.</source>
         <translation>Трассы пока нет: запустите модель, чтобы увидеть её внимание.</translation>
     </message>
     <message>
-        <location filename="../widgets/attention_head_view.cpp" line="381" />
+        <location filename="../widgets/attention_head_view.cpp" line="385" />
         <source>The attention pattern of layer %1 was not recorded.</source>
         <translation>Паттерн внимания слоя %1 не записан.</translation>
     </message>
     <message>
-        <location filename="../widgets/attention_head_view.cpp" line="383" />
+        <location filename="../widgets/attention_head_view.cpp" line="387" />
         <source>No hidden attention recorded for layer %1.
 Choose a head above to record it.</source>
         <translation>Для слоя %1 скрытое внимание не записано.
 Выберите голову выше, чтобы записать его.</translation>
     </message>
     <message>
-        <location filename="../widgets/attention_head_view.cpp" line="385" />
+        <location filename="../widgets/attention_head_view.cpp" line="389" />
         <source>No hidden attention recorded for layer %1.
 Choose a channel above to record it.</source>
         <translation>Для слоя %1 скрытое внимание не записано.
@@ -848,120 +848,120 @@ Choose a channel above to record it.</source>
 <context>
     <name>seqlens::widgets::AttentionModelView</name>
     <message>
-        <location filename="../widgets/attention_model_view.cpp" line="77" />
+        <location filename="../widgets/attention_model_view.cpp" line="78" />
         <source>Attention maps (model)</source>
         <translation>Карты внимания (модель)</translation>
     </message>
     <message>
-        <location filename="../widgets/attention_model_view.cpp" line="95" />
+        <location filename="../widgets/attention_model_view.cpp" line="96" />
         <source>L%1 H%2</source>
         <translation>С%1 Г%2</translation>
     </message>
     <message>
-        <location filename="../widgets/attention_model_view.cpp" line="96" />
+        <location filename="../widgets/attention_model_view.cpp" line="97" />
         <source>L%1 head %2</source>
         <translation>С%1 голова %2</translation>
     </message>
     <message>
-        <location filename="../widgets/attention_model_view.cpp" line="97" />
+        <location filename="../widgets/attention_model_view.cpp" line="98" />
         <source>L%1 ch %2</source>
         <translation>С%1 кан. %2</translation>
     </message>
     <message>
-        <location filename="../widgets/attention_model_view.cpp" line="164" />
+        <location filename="../widgets/attention_model_view.cpp" line="165" />
         <source>Record attention patterns or hidden-attention channels to see maps here.</source>
         <translation>Запишите паттерны внимания или каналы скрытого внимания, чтобы увидеть здесь карты.</translation>
     </message>
     <message>
-        <location filename="../widgets/attention_model_view.cpp" line="167" />
+        <location filename="../widgets/attention_model_view.cpp" line="168" />
         <source>orange frames: softmax attention (probabilities)</source>
         <translation>оранжевые рамки: softmax-внимание (вероятности)</translation>
     </message>
     <message>
-        <location filename="../widgets/attention_model_view.cpp" line="169" />
+        <location filename="../widgets/attention_model_view.cpp" line="170" />
         <source>green frames: Mamba hidden attention (%1)</source>
         <translation>зелёные рамки: скрытое внимание Mamba (%1)</translation>
     </message>
     <message>
-        <location filename="../widgets/attention_model_view.cpp" line="170" />
+        <location filename="../widgets/attention_model_view.cpp" line="171" />
         <source>raw α, each map on its own scale</source>
         <translation>исходные α, у каждой карты своя шкала</translation>
     </message>
     <message>
-        <location filename="../widgets/attention_model_view.cpp" line="171" />
+        <location filename="../widgets/attention_model_view.cpp" line="172" />
         <source>|α| min–max</source>
         <translation>|α|, мин–макс</translation>
     </message>
     <message>
-        <location filename="../widgets/attention_model_view.cpp" line="172" />
+        <location filename="../widgets/attention_model_view.cpp" line="173" />
         <source>row-normalised |α|</source>
         <translation>|α|, нормированные по строкам</translation>
     </message>
     <message>
-        <location filename="../widgets/attention_model_view.cpp" line="173" />
+        <location filename="../widgets/attention_model_view.cpp" line="174" />
         <source>click a map to inspect it</source>
         <translation>щёлкните по карте, чтобы рассмотреть её</translation>
     </message>
     <message>
-        <location filename="../widgets/attention_model_view.cpp" line="189" />
+        <location filename="../widgets/attention_model_view.cpp" line="190" />
         <source>Attention maps by layer</source>
         <translation>Карты внимания по слоям</translation>
     </message>
     <message>
-        <location filename="../widgets/attention_model_view.cpp" line="226" />
-        <location filename="../widgets/attention_model_view.cpp" line="228" />
+        <location filename="../widgets/attention_model_view.cpp" line="227" />
+        <location filename="../widgets/attention_model_view.cpp" line="229" />
         <source>probability</source>
         <translation>вероятность</translation>
     </message>
     <message>
-        <location filename="../widgets/attention_model_view.cpp" line="227" />
+        <location filename="../widgets/attention_model_view.cpp" line="228" />
         <source>normalised |α|</source>
         <translation>нормированные |α|</translation>
     </message>
     <message>
-        <location filename="../widgets/attention_model_view.cpp" line="229" />
+        <location filename="../widgets/attention_model_view.cpp" line="230" />
         <source>probability · normalised |α|</source>
         <translation>вероятность · нормированные |α|</translation>
     </message>
     <message>
-        <location filename="../widgets/attention_model_view.cpp" line="230" />
+        <location filename="../widgets/attention_model_view.cpp" line="231" />
         <source>α ÷ max |α| of its map</source>
         <translation>α ÷ max |α| своей карты</translation>
     </message>
     <message>
-        <location filename="../widgets/attention_model_view.cpp" line="237" />
+        <location filename="../widgets/attention_model_view.cpp" line="238" />
         <source>No trace yet: run a model to see the attention maps of every layer.</source>
         <translation>Трассы пока нет: запустите модель, чтобы увидеть карты внимания всех слоёв.</translation>
     </message>
     <message>
-        <location filename="../widgets/attention_model_view.cpp" line="252" />
+        <location filename="../widgets/attention_model_view.cpp" line="253" />
         <source>attention</source>
         <translation>внимание</translation>
     </message>
     <message>
-        <location filename="../widgets/attention_model_view.cpp" line="253" />
+        <location filename="../widgets/attention_model_view.cpp" line="254" />
         <source>Mamba-2</source>
         <translation>Mamba-2</translation>
     </message>
     <message>
-        <location filename="../widgets/attention_model_view.cpp" line="254" />
+        <location filename="../widgets/attention_model_view.cpp" line="255" />
         <source>Mamba</source>
         <translation>Mamba</translation>
     </message>
     <message>
-        <location filename="../widgets/attention_model_view.cpp" line="255" />
+        <location filename="../widgets/attention_model_view.cpp" line="256" />
         <source>L%1
 %2</source>
         <translation>С%1
 %2</translation>
     </message>
     <message>
-        <location filename="../widgets/attention_model_view.cpp" line="261" />
+        <location filename="../widgets/attention_model_view.cpp" line="262" />
         <source>attention pattern not recorded</source>
         <translation>паттерн внимания не записан</translation>
     </message>
     <message>
-        <location filename="../widgets/attention_model_view.cpp" line="262" />
+        <location filename="../widgets/attention_model_view.cpp" line="263" />
         <source>hidden attention not recorded: pick a channel in the head view to record it</source>
         <translation>скрытое внимание не записано: выберите канал в окне головы, чтобы записать его</translation>
     </message>
@@ -1047,82 +1047,82 @@ Choose a channel above to record it.</source>
 <context>
     <name>seqlens::widgets::ProjectionView</name>
     <message>
-        <location filename="../widgets/projection_view.cpp" line="58" />
+        <location filename="../widgets/projection_view.cpp" line="59" />
         <source>Published models</source>
         <translation>Опубликованные модели</translation>
     </message>
     <message>
-        <location filename="../widgets/projection_view.cpp" line="194" />
+        <location filename="../widgets/projection_view.cpp" line="195" />
         <source>Memory per sequence: KV cache vs SSM state (bf16)</source>
         <translation>Память на последовательность: KV-кэш и состояние SSM (bf16)</translation>
     </message>
     <message>
-        <location filename="../widgets/projection_view.cpp" line="195" />
+        <location filename="../widgets/projection_view.cpp" line="196" />
         <source>Parameters stored vs used per token</source>
         <translation>Параметры: хранимые и используемые на токен</translation>
     </message>
     <message>
-        <location filename="../widgets/projection_view.cpp" line="198" />
+        <location filename="../widgets/projection_view.cpp" line="199" />
         <source>Context length (tokens); dashed beyond the model's trained context</source>
         <translation>Длина контекста (токенов); пунктир — за пределами контекста, на котором обучена модель</translation>
     </message>
     <message>
-        <location filename="../widgets/projection_view.cpp" line="199" />
+        <location filename="../widgets/projection_view.cpp" line="200" />
         <source>Bytes kept per sequence</source>
         <translation>Байт на последовательность</translation>
     </message>
     <message>
-        <location filename="../widgets/projection_view.cpp" line="203" />
+        <location filename="../widgets/projection_view.cpp" line="204" />
         <source>%1 MiB</source>
         <translation>%1 МиБ</translation>
     </message>
     <message>
-        <location filename="../widgets/projection_view.cpp" line="204" />
+        <location filename="../widgets/projection_view.cpp" line="205" />
         <source>%1 GiB</source>
         <translation>%1 ГиБ</translation>
     </message>
     <message>
-        <location filename="../widgets/projection_view.cpp" line="205" />
+        <location filename="../widgets/projection_view.cpp" line="206" />
         <source>%1 TiB</source>
         <translation>%1 ТиБ</translation>
     </message>
     <message>
-        <location filename="../widgets/projection_view.cpp" line="213" />
+        <location filename="../widgets/projection_view.cpp" line="214" />
         <source>%1 (constant state)</source>
         <translation>%1 (постоянное состояние)</translation>
     </message>
     <message>
-        <location filename="../widgets/projection_view.cpp" line="215" />
+        <location filename="../widgets/projection_view.cpp" line="216" />
         <source>%1 (KV + state)</source>
         <translation>%1 (KV + состояние)</translation>
     </message>
     <message>
-        <location filename="../widgets/projection_view.cpp" line="218" />
+        <location filename="../widgets/projection_view.cpp" line="219" />
         <source>outgrows %1 GiB</source>
         <translation>превышает %1 ГиБ</translation>
     </message>
     <message>
-        <location filename="../widgets/projection_view.cpp" line="219" />
+        <location filename="../widgets/projection_view.cpp" line="220" />
         <source>%1 GiB GPU</source>
         <translation>GPU на %1 ГиБ</translation>
     </message>
     <message>
-        <location filename="../widgets/projection_view.cpp" line="222" />
+        <location filename="../widgets/projection_view.cpp" line="223" />
         <source>%1: sliding window, the cache stops at %2 tokens</source>
         <translation>%1: скользящее окно, кэш перестаёт расти на %2 токенах</translation>
     </message>
     <message>
-        <location filename="../widgets/projection_view.cpp" line="226" />
+        <location filename="../widgets/projection_view.cpp" line="227" />
         <source>Parameters (billions)</source>
         <translation>Параметры (млрд)</translation>
     </message>
     <message>
-        <location filename="../widgets/projection_view.cpp" line="227" />
+        <location filename="../widgets/projection_view.cpp" line="228" />
         <source>Total (stored)</source>
         <translation>Всего (хранится)</translation>
     </message>
     <message>
-        <location filename="../widgets/projection_view.cpp" line="228" />
+        <location filename="../widgets/projection_view.cpp" line="229" />
         <source>Active per token</source>
         <translation>Активны на токен</translation>
     </message>
@@ -1135,169 +1135,169 @@ Choose a channel above to record it.</source>
         <translation>Слой MoE:</translation>
     </message>
     <message>
-        <location filename="../widgets/routing_view.cpp" line="151" />
+        <location filename="../widgets/routing_view.cpp" line="152" />
         <source>The Mixture-of-Experts layer whose routing is shown</source>
         <translation>Слой смеси экспертов (MoE), маршрутизация которого показана</translation>
     </message>
     <message>
-        <location filename="../widgets/routing_view.cpp" line="191" />
-        <location filename="../widgets/routing_view.cpp" line="627" />
+        <location filename="../widgets/routing_view.cpp" line="192" />
+        <location filename="../widgets/routing_view.cpp" line="628" />
         <source>Layer %1</source>
         <translation>Слой %1</translation>
     </message>
     <message>
-        <location filename="../widgets/routing_view.cpp" line="196" />
+        <location filename="../widgets/routing_view.cpp" line="197" />
         <source>No trace yet: run the model on some text.</source>
         <translation>Трассировки пока нет: запустите модель на каком-нибудь тексте.</translation>
     </message>
     <message>
-        <location filename="../widgets/routing_view.cpp" line="198" />
+        <location filename="../widgets/routing_view.cpp" line="199" />
         <source>This model has no Mixture-of-Experts layers, so no token is routed.</source>
         <translation>В этой модели нет слоёв смеси экспертов (MoE), поэтому токены никуда не маршрутизируются.</translation>
     </message>
     <message>
-        <location filename="../widgets/routing_view.cpp" line="199" />
+        <location filename="../widgets/routing_view.cpp" line="200" />
         <source>Load a Jamba model to see expert routing.</source>
         <translation>Загрузите модель Jamba, чтобы увидеть маршрутизацию по экспертам.</translation>
     </message>
     <message>
-        <location filename="../widgets/routing_view.cpp" line="201" />
+        <location filename="../widgets/routing_view.cpp" line="202" />
         <source>Routing was not recorded for this trace.</source>
         <translation>В этой трассировке маршрутизация не записана.</translation>
     </message>
     <message>
-        <location filename="../widgets/routing_view.cpp" line="202" />
+        <location filename="../widgets/routing_view.cpp" line="203" />
         <source>Record the router probabilities and top-k choices to see it.</source>
         <translation>Запишите вероятности маршрутизатора и выбор top-k, чтобы её увидеть.</translation>
     </message>
     <message>
-        <location filename="../widgets/routing_view.cpp" line="319" />
+        <location filename="../widgets/routing_view.cpp" line="320" />
         <source>E%1</source>
         <translation>E%1</translation>
     </message>
     <message>
-        <location filename="../widgets/routing_view.cpp" line="329" />
-        <location filename="../widgets/routing_view.cpp" line="378" />
+        <location filename="../widgets/routing_view.cpp" line="330" />
+        <location filename="../widgets/routing_view.cpp" line="379" />
         <source>token</source>
         <translation>токен</translation>
     </message>
     <message>
-        <location filename="../widgets/routing_view.cpp" line="334" />
+        <location filename="../widgets/routing_view.cpp" line="335" />
         <source>expert</source>
         <translation>эксперт</translation>
     </message>
     <message>
-        <location filename="../widgets/routing_view.cpp" line="337" />
+        <location filename="../widgets/routing_view.cpp" line="338" />
         <source>router probability</source>
         <translation>вероятность маршрутизатора</translation>
     </message>
     <message>
-        <location filename="../widgets/routing_view.cpp" line="344" />
+        <location filename="../widgets/routing_view.cpp" line="345" />
         <source>top-%1 choice</source>
         <translation>выбор top-%1</translation>
     </message>
     <message>
-        <location filename="../widgets/routing_view.cpp" line="356" />
+        <location filename="../widgets/routing_view.cpp" line="357" />
         <source>experts chosen at the token cursor</source>
         <translation>эксперты, выбранные для токена под курсором</translation>
     </message>
     <message>
-        <location filename="../widgets/routing_view.cpp" line="361" />
+        <location filename="../widgets/routing_view.cpp" line="362" />
         <source>load (share of top-k picks)</source>
         <translation>нагрузка (доля выборов top-k)</translation>
     </message>
     <message>
-        <location filename="../widgets/routing_view.cpp" line="381" />
+        <location filename="../widgets/routing_view.cpp" line="382" />
         <source>entropy (bits)</source>
         <translation>энтропия (бит)</translation>
     </message>
     <message>
-        <location filename="../widgets/routing_view.cpp" line="393" />
+        <location filename="../widgets/routing_view.cpp" line="394" />
         <source>maximum log₂ %1 = %2 bits</source>
         <translation>максимум log₂ %1 = %2 бит</translation>
     </message>
     <message>
-        <location filename="../widgets/routing_view.cpp" line="442" />
+        <location filename="../widgets/routing_view.cpp" line="443" />
         <source>L%1</source>
         <translation>С%1</translation>
     </message>
     <message>
-        <location filename="../widgets/routing_view.cpp" line="404" />
+        <location filename="../widgets/routing_view.cpp" line="405" />
         <source>MoE layer</source>
         <translation>слой MoE</translation>
     </message>
     <message>
-        <location filename="../widgets/routing_view.cpp" line="406" />
+        <location filename="../widgets/routing_view.cpp" line="407" />
         <source>mean entropy (bits)</source>
         <translation>средняя энтропия (бит)</translation>
     </message>
     <message>
-        <location filename="../widgets/routing_view.cpp" line="495" />
+        <location filename="../widgets/routing_view.cpp" line="496" />
         <source>ideal 1/%1</source>
         <translation>идеал 1/%1</translation>
     </message>
     <message>
-        <location filename="../widgets/routing_view.cpp" line="513" />
+        <location filename="../widgets/routing_view.cpp" line="514" />
         <source>Expert routing, layer %1: %2 experts, top-%3</source>
         <translation>Маршрутизация по экспертам, слой %1: экспертов %2, top-%3</translation>
     </message>
     <message>
-        <location filename="../widgets/routing_view.cpp" line="515" />
+        <location filename="../widgets/routing_view.cpp" line="516" />
         <source>Mean routing entropy %1 bits (%2% of the maximum %3); busiest expert E%4 takes %5% of the picks (%6× the even share)</source>
         <translation>Средняя энтропия маршрутизации %1 бит (%2% от максимума %3); самый загруженный эксперт E%4 получает %5% выборов (%6× от равной доли)</translation>
     </message>
     <message>
-        <location filename="../widgets/routing_view.cpp" line="601" />
+        <location filename="../widgets/routing_view.cpp" line="602" />
         <source>Token %1 “%2”, expert E%3</source>
         <translation>Токен %1 «%2», эксперт E%3</translation>
     </message>
     <message>
-        <location filename="../widgets/routing_view.cpp" line="602" />
+        <location filename="../widgets/routing_view.cpp" line="603" />
         <source>probability %1</source>
         <translation>вероятность %1</translation>
     </message>
     <message>
-        <location filename="../widgets/routing_view.cpp" line="603" />
+        <location filename="../widgets/routing_view.cpp" line="604" />
         <source>chosen: top-%1, weight %2</source>
         <translation>выбран: top-%1, вес %2</translation>
     </message>
     <message>
-        <location filename="../widgets/routing_view.cpp" line="606" />
+        <location filename="../widgets/routing_view.cpp" line="607" />
         <source>not chosen</source>
         <translation>не выбран</translation>
     </message>
     <message>
-        <location filename="../widgets/routing_view.cpp" line="611" />
+        <location filename="../widgets/routing_view.cpp" line="612" />
         <source>Token %1 “%2”</source>
         <translation>Токен %1 «%2»</translation>
     </message>
     <message>
-        <location filename="../widgets/routing_view.cpp" line="612" />
+        <location filename="../widgets/routing_view.cpp" line="613" />
         <source>routing entropy %1 bits (%2% of the maximum)</source>
         <translation>энтропия маршрутизации %1 бит (%2% от максимума)</translation>
     </message>
     <message>
-        <location filename="../widgets/routing_view.cpp" line="618" />
+        <location filename="../widgets/routing_view.cpp" line="619" />
         <source>Expert E%1</source>
         <translation>Эксперт E%1</translation>
     </message>
     <message>
-        <location filename="../widgets/routing_view.cpp" line="619" />
+        <location filename="../widgets/routing_view.cpp" line="620" />
         <source>load %1% of the top-k picks (ideal %2%)</source>
         <translation>нагрузка %1% выборов top-k (идеал %2%)</translation>
     </message>
     <message>
-        <location filename="../widgets/routing_view.cpp" line="622" />
+        <location filename="../widgets/routing_view.cpp" line="623" />
         <source>mean probability %1</source>
         <translation>средняя вероятность %1</translation>
     </message>
     <message>
-        <location filename="../widgets/routing_view.cpp" line="628" />
+        <location filename="../widgets/routing_view.cpp" line="629" />
         <source>mean routing entropy %1 bits</source>
         <translation>средняя энтропия маршрутизации %1 бит</translation>
     </message>
     <message>
-        <location filename="../widgets/routing_view.cpp" line="629" />
+        <location filename="../widgets/routing_view.cpp" line="630" />
         <source>load imbalance %1× (max load / ideal)</source>
         <translation>дисбаланс нагрузки %1× (макс. нагрузка / идеал)</translation>
     </message>
@@ -1310,137 +1310,137 @@ Choose a channel above to record it.</source>
 <context>
     <name>seqlens::widgets::ScalingView</name>
     <message>
-        <location filename="../widgets/scaling_view.cpp" line="100" />
+        <location filename="../widgets/scaling_view.cpp" line="101" />
         <source>Scaling</source>
         <translation>Масштабирование</translation>
     </message>
     <message>
-        <location filename="../widgets/scaling_view.cpp" line="174" />
+        <location filename="../widgets/scaling_view.cpp" line="175" />
         <source>Up to:</source>
         <translation>До:</translation>
     </message>
     <message>
-        <location filename="../widgets/scaling_view.cpp" line="175" />
+        <location filename="../widgets/scaling_view.cpp" line="176" />
         <source>Longest input measured (tokens); doubling from 64</source>
         <translation>Самая длинная измеряемая последовательность (токенов); длина удваивается, начиная с 64</translation>
     </message>
     <message>
-        <location filename="../widgets/scaling_view.cpp" line="176" />
+        <location filename="../widgets/scaling_view.cpp" line="177" />
         <source>Cancel</source>
         <translation>Отменить</translation>
     </message>
     <message>
-        <location filename="../widgets/scaling_view.cpp" line="176" />
+        <location filename="../widgets/scaling_view.cpp" line="177" />
         <source>Measure</source>
         <translation>Измерить</translation>
     </message>
     <message>
-        <location filename="../widgets/scaling_view.cpp" line="177" />
+        <location filename="../widgets/scaling_view.cpp" line="178" />
         <source>Stop the measurement</source>
         <translation>Остановить измерение</translation>
     </message>
     <message>
-        <location filename="../widgets/scaling_view.cpp" line="178" />
+        <location filename="../widgets/scaling_view.cpp" line="179" />
         <source>Run every architecture on random tokens of doubling length</source>
         <translation>Прогнать каждую архитектуру на случайных токенах, удваивая длину</translation>
     </message>
     <message>
-        <location filename="../widgets/scaling_view.cpp" line="179" />
+        <location filename="../widgets/scaling_view.cpp" line="180" />
         <source>Time per forward pass</source>
         <translation>Время прямого прохода</translation>
     </message>
     <message>
-        <location filename="../widgets/scaling_view.cpp" line="180" />
+        <location filename="../widgets/scaling_view.cpp" line="181" />
         <source>Peak working memory</source>
         <translation>Пиковая рабочая память</translation>
     </message>
     <message>
-        <location filename="../widgets/scaling_view.cpp" line="181" />
+        <location filename="../widgets/scaling_view.cpp" line="182" />
         <source>Input length n (tokens)</source>
         <translation>Длина входа n (токенов)</translation>
     </message>
     <message>
-        <location filename="../widgets/scaling_view.cpp" line="182" />
+        <location filename="../widgets/scaling_view.cpp" line="183" />
         <source>Time (ms)</source>
         <translation>Время (мс)</translation>
     </message>
     <message>
-        <location filename="../widgets/scaling_view.cpp" line="183" />
+        <location filename="../widgets/scaling_view.cpp" line="184" />
         <source>Peak memory (MiB)</source>
         <translation>Пиковая память (МиБ)</translation>
     </message>
     <message>
-        <location filename="../widgets/scaling_view.cpp" line="185" />
+        <location filename="../widgets/scaling_view.cpp" line="186" />
         <source>O(n) guide</source>
         <translation>Ориентир O(n)</translation>
     </message>
     <message>
-        <location filename="../widgets/scaling_view.cpp" line="186" />
+        <location filename="../widgets/scaling_view.cpp" line="187" />
         <source>O(n²) guide</source>
         <translation>Ориентир O(n²)</translation>
     </message>
     <message>
-        <location filename="../widgets/scaling_view.cpp" line="192" />
+        <location filename="../widgets/scaling_view.cpp" line="193" />
         <source>Measures Transformer, Mamba-1, Mamba-2 and Jamba of the current model's width and depth.</source>
         <translation>Измеряет трансформер, Mamba-1, Mamba-2 и Jamba той же ширины и глубины, что и текущая модель.</translation>
     </message>
     <message>
-        <location filename="../widgets/scaling_view.cpp" line="200" />
+        <location filename="../widgets/scaling_view.cpp" line="201" />
         <source>Transformer</source>
         <translation>Трансформер</translation>
     </message>
     <message>
-        <location filename="../widgets/scaling_view.cpp" line="202" />
+        <location filename="../widgets/scaling_view.cpp" line="203" />
         <source>Mamba-1</source>
         <translation>Mamba-1</translation>
     </message>
     <message>
-        <location filename="../widgets/scaling_view.cpp" line="204" />
+        <location filename="../widgets/scaling_view.cpp" line="205" />
         <source>Mamba-2</source>
         <translation>Mamba-2</translation>
     </message>
     <message>
-        <location filename="../widgets/scaling_view.cpp" line="206" />
+        <location filename="../widgets/scaling_view.cpp" line="207" />
         <source>Jamba hybrid</source>
         <translation>Гибрид Jamba</translation>
     </message>
     <message>
-        <location filename="../widgets/scaling_view.cpp" line="217" />
+        <location filename="../widgets/scaling_view.cpp" line="218" />
         <source>%1 stopped after %2 tokens: the next length exceeds the memory budget</source>
         <translation>%1: измерение остановлено после %2 токенов — следующая длина превышает бюджет памяти</translation>
     </message>
     <message>
-        <location filename="../widgets/scaling_view.cpp" line="220" />
+        <location filename="../widgets/scaling_view.cpp" line="221" />
         <source>%1 stopped after %2 tokens: the last pass exceeded the time budget</source>
         <translation>%1: измерение остановлено после %2 токенов — последний проход превысил бюджет времени</translation>
     </message>
     <message>
-        <location filename="../widgets/scaling_view.cpp" line="223" />
+        <location filename="../widgets/scaling_view.cpp" line="224" />
         <source>%1 stopped after %2 tokens: the total time budget was spent</source>
         <translation>%1: измерение остановлено после %2 токенов — общий бюджет времени исчерпан</translation>
     </message>
     <message>
-        <location filename="../widgets/scaling_view.cpp" line="253" />
+        <location filename="../widgets/scaling_view.cpp" line="254" />
         <source>Measured %1 at %2 tokens: %3 ms</source>
         <translation>Измерено: %1 на %2 токенах — %3 мс</translation>
     </message>
     <message>
-        <location filename="../widgets/scaling_view.cpp" line="287" />
+        <location filename="../widgets/scaling_view.cpp" line="288" />
         <source>Slopes fitted on log–log axes over n = %1 … %2 tokens.</source>
         <translation>Наклоны подобраны в логарифмических осях по n = %1 … %2 токенов.</translation>
     </message>
     <message>
-        <location filename="../widgets/scaling_view.cpp" line="303" />
+        <location filename="../widgets/scaling_view.cpp" line="304" />
         <source>Measuring…</source>
         <translation>Идёт измерение…</translation>
     </message>
     <message>
-        <location filename="../widgets/scaling_view.cpp" line="332" />
+        <location filename="../widgets/scaling_view.cpp" line="333" />
         <source>%1 — slope %2</source>
         <translation>%1 — наклон %2</translation>
     </message>
     <message>
-        <location filename="../widgets/scaling_view.cpp" line="393" />
+        <location filename="../widgets/scaling_view.cpp" line="394" />
         <source>your input: %1 tokens</source>
         <translation>ваш вход: %1 токенов</translation>
     </message>
@@ -1448,328 +1448,328 @@ Choose a channel above to record it.</source>
 <context>
     <name>seqlens::widgets::SsmStateView</name>
     <message>
-        <location filename="../widgets/ssm_state_view.cpp" line="117" />
+        <location filename="../widgets/ssm_state_view.cpp" line="118" />
         <source>SSM state</source>
         <translation>Состояние SSM</translation>
     </message>
     <message>
-        <location filename="../widgets/ssm_state_view.cpp" line="185" />
+        <location filename="../widgets/ssm_state_view.cpp" line="186" />
         <source>Pause</source>
         <translation>Пауза</translation>
     </message>
     <message>
-        <location filename="../widgets/ssm_state_view.cpp" line="185" />
+        <location filename="../widgets/ssm_state_view.cpp" line="186" />
         <source>Play</source>
         <translation>Пуск</translation>
     </message>
     <message>
-        <location filename="../widgets/ssm_state_view.cpp" line="190" />
+        <location filename="../widgets/ssm_state_view.cpp" line="191" />
         <source>Step through the tokens and watch the state being written and decaying</source>
         <translation>Пройти по токенам и посмотреть, как состояние записывается и затухает</translation>
     </message>
     <message>
-        <location filename="../widgets/ssm_state_view.cpp" line="191" />
+        <location filename="../widgets/ssm_state_view.cpp" line="192" />
         <source>Time step t</source>
         <translation>Шаг по времени t</translation>
     </message>
     <message>
-        <location filename="../widgets/ssm_state_view.cpp" line="192" />
+        <location filename="../widgets/ssm_state_view.cpp" line="193" />
         <source>Mamba layer</source>
         <translation>Слой Mamba</translation>
     </message>
     <message>
-        <location filename="../widgets/ssm_state_view.cpp" line="195" />
+        <location filename="../widgets/ssm_state_view.cpp" line="196" />
         <source>Head</source>
         <translation>Голова</translation>
     </message>
     <message>
-        <location filename="../widgets/ssm_state_view.cpp" line="195" />
+        <location filename="../widgets/ssm_state_view.cpp" line="196" />
         <source>Channel</source>
         <translation>Канал</translation>
     </message>
     <message>
-        <location filename="../widgets/ssm_state_view.cpp" line="196" />
+        <location filename="../widgets/ssm_state_view.cpp" line="197" />
         <source>Mamba-2 head h</source>
         <translation>Голова h Mamba-2</translation>
     </message>
     <message>
-        <location filename="../widgets/ssm_state_view.cpp" line="196" />
+        <location filename="../widgets/ssm_state_view.cpp" line="197" />
         <source>Mamba-1 channel e (of d_inner)</source>
         <translation>Канал e Mamba-1 (из d_inner)</translation>
     </message>
     <message>
-        <location filename="../widgets/ssm_state_view.cpp" line="197" />
+        <location filename="../widgets/ssm_state_view.cpp" line="198" />
         <source>p</source>
         <translation>p</translation>
     </message>
     <message>
-        <location filename="../widgets/ssm_state_view.cpp" line="198" />
+        <location filename="../widgets/ssm_state_view.cpp" line="199" />
         <source>Head-dim index p, or RMS over p</source>
         <translation>Индекс p внутри головы или RMS по p</translation>
     </message>
     <message>
-        <location filename="../widgets/ssm_state_view.cpp" line="199" />
+        <location filename="../widgets/ssm_state_view.cpp" line="200" />
         <source>RMS</source>
         <translation>RMS</translation>
     </message>
     <message>
-        <location filename="../widgets/ssm_state_view.cpp" line="200" />
+        <location filename="../widgets/ssm_state_view.cpp" line="201" />
         <source>All heads (RMS)</source>
         <translation>Все головы (RMS)</translation>
     </message>
     <message>
-        <location filename="../widgets/ssm_state_view.cpp" line="200" />
+        <location filename="../widgets/ssm_state_view.cpp" line="201" />
         <source>All channels (RMS)</source>
         <translation>Все каналы (RMS)</translation>
     </message>
     <message>
-        <location filename="../widgets/ssm_state_view.cpp" line="201" />
+        <location filename="../widgets/ssm_state_view.cpp" line="202" />
         <source>Show the RMS of the state over every channel of the layer</source>
         <translation>Показать RMS состояния по всем каналам слоя</translation>
     </message>
     <message>
-        <location filename="../widgets/ssm_state_view.cpp" line="202" />
+        <location filename="../widgets/ssm_state_view.cpp" line="203" />
         <source>Δ, head %1</source>
         <translation>Δ, голова %1</translation>
     </message>
     <message>
-        <location filename="../widgets/ssm_state_view.cpp" line="203" />
+        <location filename="../widgets/ssm_state_view.cpp" line="204" />
         <source>Δ, channel %1</source>
         <translation>Δ, канал %1</translation>
     </message>
     <message>
-        <location filename="../widgets/ssm_state_view.cpp" line="204" />
+        <location filename="../widgets/ssm_state_view.cpp" line="205" />
         <source>mean over heads</source>
         <translation>среднее по головам</translation>
     </message>
     <message>
-        <location filename="../widgets/ssm_state_view.cpp" line="204" />
+        <location filename="../widgets/ssm_state_view.cpp" line="205" />
         <source>mean over channels</source>
         <translation>среднее по каналам</translation>
     </message>
     <message>
-        <location filename="../widgets/ssm_state_view.cpp" line="205" />
+        <location filename="../widgets/ssm_state_view.cpp" line="206" />
         <source>half-life</source>
         <translation>период полураспада</translation>
     </message>
     <message>
-        <location filename="../widgets/ssm_state_view.cpp" line="206" />
+        <location filename="../widgets/ssm_state_view.cpp" line="207" />
         <source>capped (Δ ≈ 0)</source>
         <translation>ограничено (Δ ≈ 0)</translation>
     </message>
     <message>
-        <location filename="../widgets/ssm_state_view.cpp" line="207" />
+        <location filename="../widgets/ssm_state_view.cpp" line="208" />
         <source>head %1</source>
         <translation>голова %1</translation>
     </message>
     <message>
-        <location filename="../widgets/ssm_state_view.cpp" line="208" />
+        <location filename="../widgets/ssm_state_view.cpp" line="209" />
         <source>channel %1</source>
         <translation>канал %1</translation>
     </message>
     <message>
-        <location filename="../widgets/ssm_state_view.cpp" line="209" />
+        <location filename="../widgets/ssm_state_view.cpp" line="210" />
         <source>h(t−1)</source>
         <translation>h(t−1)</translation>
     </message>
     <message>
-        <location filename="../widgets/ssm_state_view.cpp" line="210" />
+        <location filename="../widgets/ssm_state_view.cpp" line="211" />
         <source>decayed exp(Δ·A)·h(t−1)</source>
         <translation>затухшее exp(Δ·A)·h(t−1)</translation>
     </message>
     <message>
-        <location filename="../widgets/ssm_state_view.cpp" line="211" />
+        <location filename="../widgets/ssm_state_view.cpp" line="212" />
         <source>written</source>
         <translation>записано</translation>
     </message>
     <message>
-        <location filename="../widgets/ssm_state_view.cpp" line="212" />
+        <location filename="../widgets/ssm_state_view.cpp" line="213" />
         <source>h(t)</source>
         <translation>h(t)</translation>
     </message>
     <message>
-        <location filename="../widgets/ssm_state_view.cpp" line="213" />
-        <location filename="../widgets/ssm_state_view.cpp" line="222" />
+        <location filename="../widgets/ssm_state_view.cpp" line="214" />
+        <location filename="../widgets/ssm_state_view.cpp" line="223" />
         <source>state n</source>
         <translation>состояние n</translation>
     </message>
     <message>
-        <location filename="../widgets/ssm_state_view.cpp" line="214" />
+        <location filename="../widgets/ssm_state_view.cpp" line="215" />
         <source>Δ</source>
         <translation>Δ</translation>
     </message>
     <message>
-        <location filename="../widgets/ssm_state_view.cpp" line="215" />
+        <location filename="../widgets/ssm_state_view.cpp" line="216" />
         <source>B (n)</source>
         <translation>B (n)</translation>
     </message>
     <message>
-        <location filename="../widgets/ssm_state_view.cpp" line="216" />
+        <location filename="../widgets/ssm_state_view.cpp" line="217" />
         <source>C (n)</source>
         <translation>C (n)</translation>
     </message>
     <message>
-        <location filename="../widgets/ssm_state_view.cpp" line="217" />
+        <location filename="../widgets/ssm_state_view.cpp" line="218" />
         <source>token</source>
         <translation>токен</translation>
     </message>
     <message>
-        <location filename="../widgets/ssm_state_view.cpp" line="218" />
+        <location filename="../widgets/ssm_state_view.cpp" line="219" />
         <source>state</source>
         <translation>состояние</translation>
     </message>
     <message>
-        <location filename="../widgets/ssm_state_view.cpp" line="219" />
+        <location filename="../widgets/ssm_state_view.cpp" line="220" />
         <source>B, C</source>
         <translation>B, C</translation>
     </message>
     <message>
-        <location filename="../widgets/ssm_state_view.cpp" line="220" />
+        <location filename="../widgets/ssm_state_view.cpp" line="221" />
         <source>head</source>
         <translation>голова</translation>
     </message>
     <message>
-        <location filename="../widgets/ssm_state_view.cpp" line="220" />
+        <location filename="../widgets/ssm_state_view.cpp" line="221" />
         <source>channel</source>
         <translation>канал</translation>
     </message>
     <message>
-        <location filename="../widgets/ssm_state_view.cpp" line="221" />
+        <location filename="../widgets/ssm_state_view.cpp" line="222" />
         <source>half-life (tokens)</source>
         <translation>период полураспада (токены)</translation>
     </message>
     <message>
-        <location filename="../widgets/ssm_state_view.cpp" line="223" />
+        <location filename="../widgets/ssm_state_view.cpp" line="224" />
         <source>value</source>
         <translation>значение</translation>
     </message>
     <message>
-        <location filename="../widgets/ssm_state_view.cpp" line="256" />
+        <location filename="../widgets/ssm_state_view.cpp" line="257" />
         <source>Layer %1 · Mamba-2</source>
         <translation>Слой %1 · Mamba-2</translation>
     </message>
     <message>
-        <location filename="../widgets/ssm_state_view.cpp" line="257" />
+        <location filename="../widgets/ssm_state_view.cpp" line="258" />
         <source>Layer %1 · Mamba-1</source>
         <translation>Слой %1 · Mamba-1</translation>
     </message>
     <message>
-        <location filename="../widgets/ssm_state_view.cpp" line="307" />
+        <location filename="../widgets/ssm_state_view.cpp" line="308" />
         <source>Run a model to see how its SSM state evolves</source>
         <translation>Запустите модель, чтобы увидеть, как меняется её состояние SSM</translation>
     </message>
     <message>
-        <location filename="../widgets/ssm_state_view.cpp" line="311" />
+        <location filename="../widgets/ssm_state_view.cpp" line="312" />
         <source>This model has no SSM layer</source>
         <translation>В этой модели нет слоёв SSM</translation>
     </message>
     <message>
-        <location filename="../widgets/ssm_state_view.cpp" line="319" />
+        <location filename="../widgets/ssm_state_view.cpp" line="320" />
         <source>Layer %1: recording its SSM state…</source>
         <translation>Слой %1: записывается его состояние SSM…</translation>
     </message>
     <message>
-        <location filename="../widgets/ssm_state_view.cpp" line="403" />
+        <location filename="../widgets/ssm_state_view.cpp" line="404" />
         <source>Layer %1 · all heads (RMS over h and p)</source>
         <translation>Слой %1 · все головы (RMS по h и p)</translation>
     </message>
     <message>
-        <location filename="../widgets/ssm_state_view.cpp" line="404" />
+        <location filename="../widgets/ssm_state_view.cpp" line="405" />
         <source>Layer %1 · all channels (RMS)</source>
         <translation>Слой %1 · все каналы (RMS)</translation>
     </message>
     <message>
-        <location filename="../widgets/ssm_state_view.cpp" line="406" />
+        <location filename="../widgets/ssm_state_view.cpp" line="407" />
         <source>Layer %1 · channel %2</source>
         <translation>Слой %1 · канал %2</translation>
     </message>
     <message>
-        <location filename="../widgets/ssm_state_view.cpp" line="408" />
+        <location filename="../widgets/ssm_state_view.cpp" line="409" />
         <source>Layer %1 · head %2 (RMS over p)</source>
         <translation>Слой %1 · голова %2 (RMS по p)</translation>
     </message>
     <message>
-        <location filename="../widgets/ssm_state_view.cpp" line="410" />
+        <location filename="../widgets/ssm_state_view.cpp" line="411" />
         <source>Layer %1 · head %2, p = %3</source>
         <translation>Слой %1 · голова %2, p = %3</translation>
     </message>
     <message>
-        <location filename="../widgets/ssm_state_view.cpp" line="411" />
+        <location filename="../widgets/ssm_state_view.cpp" line="412" />
         <source>%1 — SSM state h(t) over time</source>
         <translation>%1 — состояние SSM h(t) во времени</translation>
     </message>
     <message>
-        <location filename="../widgets/ssm_state_view.cpp" line="412" />
+        <location filename="../widgets/ssm_state_view.cpp" line="413" />
         <source> · state kept every %1 steps</source>
         <translation> · состояние сохранено через каждые %1 шагов</translation>
     </message>
     <message>
-        <location filename="../widgets/ssm_state_view.cpp" line="449" />
+        <location filename="../widgets/ssm_state_view.cpp" line="450" />
         <source>input: %1 tokens</source>
         <translation>длина входа (токенов): %1</translation>
     </message>
     <message>
-        <location filename="../widgets/ssm_state_view.cpp" line="458" />
+        <location filename="../widgets/ssm_state_view.cpp" line="459" />
         <source>Half-life: the trace has no model weights</source>
         <translation>Период полураспада: в трассе нет весов модели</translation>
     </message>
     <message>
-        <location filename="../widgets/ssm_state_view.cpp" line="462" />
+        <location filename="../widgets/ssm_state_view.cpp" line="463" />
         <source>≥ %1 (Δ ≈ 0)</source>
         <translation>≥ %1 (Δ ≈ 0)</translation>
     </message>
     <message>
-        <location filename="../widgets/ssm_state_view.cpp" line="465" />
+        <location filename="../widgets/ssm_state_view.cpp" line="466" />
         <source>Memory half-life per head · head %1: %2 tokens</source>
         <translation>Период полураспада памяти по головам · голова %1: %2 (в токенах)</translation>
     </message>
     <message>
-        <location filename="../widgets/ssm_state_view.cpp" line="466" />
+        <location filename="../widgets/ssm_state_view.cpp" line="467" />
         <source>Memory half-life per channel · ch %1: %2 tokens</source>
         <translation>Период полураспада памяти по каналам · канал %1: %2 (в токенах)</translation>
     </message>
     <message>
-        <location filename="../widgets/ssm_state_view.cpp" line="477" />
+        <location filename="../widgets/ssm_state_view.cpp" line="478" />
         <source>t = %1 «%2»</source>
         <translation>t = %1 «%2»</translation>
     </message>
     <message>
-        <location filename="../widgets/ssm_state_view.cpp" line="499" />
+        <location filename="../widgets/ssm_state_view.cpp" line="500" />
         <source>needs the model's A</source>
         <translation>нужна матрица A модели</translation>
     </message>
     <message>
-        <location filename="../widgets/ssm_state_view.cpp" line="501" />
+        <location filename="../widgets/ssm_state_view.cpp" line="502" />
         <source>the state was kept only every %1 steps</source>
         <translation>состояние сохранено только через каждые %1 шагов</translation>
     </message>
     <message>
-        <location filename="../widgets/ssm_state_view.cpp" line="503" />
+        <location filename="../widgets/ssm_state_view.cpp" line="504" />
         <source>choose a head-dim p</source>
         <translation>выберите индекс p</translation>
     </message>
     <message>
-        <location filename="../widgets/ssm_state_view.cpp" line="519" />
+        <location filename="../widgets/ssm_state_view.cpp" line="520" />
         <source>Step %1 «%2»: old state decays, input writes</source>
         <translation>Шаг %1 «%2»: старое состояние затухает, вход записывает новое</translation>
     </message>
     <message>
-        <location filename="../widgets/ssm_state_view.cpp" line="524" />
+        <location filename="../widgets/ssm_state_view.cpp" line="525" />
         <source>half-life at this step's Δ: ≥ %1 tokens</source>
         <translation>период полураспада при Δ этого шага: ≥ %1 (в токенах)</translation>
     </message>
     <message>
-        <location filename="../widgets/ssm_state_view.cpp" line="525" />
+        <location filename="../widgets/ssm_state_view.cpp" line="526" />
         <source>half-life at this step's Δ: %1 tokens</source>
         <translation>период полураспада при Δ этого шага: %1 (в токенах)</translation>
     </message>
     <message>
-        <location filename="../widgets/ssm_state_view.cpp" line="532" />
+        <location filename="../widgets/ssm_state_view.cpp" line="533" />
         <source>Step %1: no decomposition (%2)</source>
         <translation>Шаг %1: разложение недоступно (%2)</translation>
     </message>
     <message>
-        <location filename="../widgets/ssm_state_view.cpp" line="604" />
+        <location filename="../widgets/ssm_state_view.cpp" line="605" />
         <source>token %1 «%2» · state n = %3: %4</source>
         <translation>токен %1 «%2» · состояние n = %3: %4</translation>
     </message>
@@ -1777,12 +1777,12 @@ Choose a channel above to record it.</source>
 <context>
     <name>seqlens::widgets::TokenChips</name>
     <message>
-        <location filename="../widgets/token_chips.cpp" line="155" />
+        <location filename="../widgets/token_chips.cpp" line="157" />
         <source>Token %1: %2 (id %3)</source>
         <translation>Токен %1: %2 (id %3)</translation>
     </message>
     <message>
-        <location filename="../widgets/token_chips.cpp" line="236" />
+        <location filename="../widgets/token_chips.cpp" line="238" />
         <source>No tokens</source>
         <translation>Нет токенов</translation>
     </message>

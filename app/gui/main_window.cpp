@@ -394,18 +394,14 @@ void MainWindow::showTrace(std::shared_ptr<const ForwardTrace> trace) {
   // The SSM tab stops after the layer it shows, the Attention tab after the last mixer, the
   // Routing tab after the last router.
   using LastPart = ForwardOptions::LastPart;
+  QString stopped;
   if (trace->last_part == LastPart::Mixer)
-    status += tr(" · layers 0–%1 of %2, the last without its MLP / MoE (all this tab shows)")
-                  .arg(trace->layers_run - 1)
-                  .arg(trace->config.n_layers);
+    stopped = tr(" · layers 0–%1 of %2, the last without its MLP / MoE (all this tab shows)");
   else if (trace->last_part == LastPart::Routing)
-    status += tr(" · layers 0–%1 of %2, the last without its experts (all this tab shows)")
-                  .arg(trace->layers_run - 1)
-                  .arg(trace->config.n_layers);
+    stopped = tr(" · layers 0–%1 of %2, the last without its experts (all this tab shows)");
   else if (trace->layers_run < trace->config.n_layers)
-    status += tr(" · layers 0–%1 of %2 (all this tab shows)")
-                  .arg(trace->layers_run - 1)
-                  .arg(trace->config.n_layers);
+    stopped = tr(" · layers 0–%1 of %2 (all this tab shows)");
+  if (!stopped.isEmpty()) status += stopped.arg(trace->layers_run - 1).arg(trace->config.n_layers);
   status_->setText(status);
 }
 

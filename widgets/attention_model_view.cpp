@@ -378,35 +378,33 @@ void AttentionModelView::fitThumbnails() {
   // Square thumbnails: the largest side that fits every row and column; the body's margins
   // centre the block of thumbnails and colour scales horizontally and keep it at the top.
   if (!body_) return;
+  const QRect vp = plot_->viewport();  // the screen's, or a picture's while it is exported
   body_->setAutoMargins(QCP::msNone);
   body_->setMargins(QMargins());
   auto hint = [](const QCPLayoutElement* e) { return e->minimumOuterSizeHint(); };
   if (rows_ == 0) return;
   if (thumbs_.empty()) {  // only notes: a compact block in the middle, rows of text height
-    const int w = std::min(plot_->viewport().width(), 720),
-              h = std::min(plot_->viewport().height() - 60, rows_ * 44);
-    const int side = std::max(0, (plot_->viewport().width() - w) / 2);
-    body_->setMargins(QMargins(side, 8, side, std::max(0, plot_->viewport().height() - 60 - h)));
+    const int w = std::min(vp.width(), 720), h = std::min(vp.height() - 60, rows_ * 44);
+    const int side = std::max(0, (vp.width() - w) / 2);
+    body_->setMargins(QMargins(side, 8, side, std::max(0, vp.height() - 60 - h)));
     return;
   }
   const QFontMetrics fm(thumbs_.front().rect->axis(QCPAxis::atBottom)->labelFont());
   const int label_h = fm.height() + 6;  // the bottom axis label under each thumbnail
   const int spacing_v = plot_->plotLayout()->rowSpacing();
-  const int avail_h =
-      plot_->viewport().height() - hint(title_).height() - hint(caption_).height() - 2 * spacing_v;
+  const int avail_h = vp.height() - hint(title_).height() - hint(caption_).height() - 2 * spacing_v;
   int label_w = 0;
   for (QCPTextElement* l : row_labels_) label_w = std::max(label_w, hint(l).width());
   const int legend_w = legend_ ? hint(legend_).width() + body_->columnSpacing() + 8 : 0;
   const int gap_h = grid_->columnSpacing(), gap_v = grid_->rowSpacing();
   const int frame = 2;  // minimum margins left and right / top of each thumbnail
-  const int side_w =
-      (plot_->viewport().width() - legend_w - label_w - gap_h * columns_) / columns_ - frame;
+  const int side_w = (vp.width() - legend_w - label_w - gap_h * columns_) / columns_ - frame;
   const int side_h = (avail_h - gap_v * (rows_ - 1)) / rows_ - label_h - frame;
   const int side = std::max(6, std::min(side_w, side_h));
   const int used_w = label_w + gap_h * columns_ + columns_ * (side + frame) + legend_w;
   const int used_h = rows_ * (side + label_h + frame) + gap_v * (rows_ - 1);
-  const int left = std::max(0, (plot_->viewport().width() - used_w) / 2);
-  const int right = std::max(0, plot_->viewport().width() - used_w - left);
+  const int left = std::max(0, (vp.width() - used_w) / 2);
+  const int right = std::max(0, vp.width() - used_w - left);
   body_->setMargins(QMargins(left, 0, right, std::max(0, avail_h - used_h)));
 }
 

@@ -304,7 +304,7 @@ TEST(AttentionMapsEnumerate, JambaHasSoftmaxAtLayers2And6AndHiddenElsewhere) {
   EXPECT_EQ(first_map_of_layer(maps, 8), -1);
   EXPECT_EQ(find_map(maps, 3, 3), 9);
   EXPECT_EQ(find_map(maps, 3, 1), -1);  // channel 1 was not recorded
-  EXPECT_EQ(hidden_channel_count(trace->config, 0), 256);
+  EXPECT_EQ(hidden_channel_count(trace->config, 0), 128);  // d_inner: one map per channel
   EXPECT_EQ(hidden_channel_count(trace->config, 2), 0);
   EXPECT_THROW(hidden_channel_count(trace->config, 8), Error);
   EXPECT_THROW(hidden_channel_count(trace->config, -1), Error);

@@ -39,7 +39,7 @@ AttentionHeadView::AttentionHeadView(QWidget* parent)
       map_box_(new QComboBox(this)),
       map_label_(new QLabel(this)),
       norm_box_(new QComboBox(this)) {
-  set_plot_minimum(plot_);
+  setup_view_plot(plot_);
   auto* controls = new QHBoxLayout;
   controls->setContentsMargins(6, 4, 6, 0);
   auto* layer_label = new QLabel(tr("Layer:"), this);

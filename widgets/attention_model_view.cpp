@@ -64,7 +64,7 @@ QCPRange cell_centres(int64_t cells, int64_t extent) {
 
 AttentionModelView::AttentionModelView(QWidget* parent)
     : ChartView(parent), plot_(new QCustomPlot(this)) {
-  set_plot_minimum(plot_);
+  setup_view_plot(plot_);
   auto* layout = new QVBoxLayout(this);
   layout->setContentsMargins(0, 0, 0, 0);
   layout->addWidget(plot_);

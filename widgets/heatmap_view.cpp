@@ -11,7 +11,7 @@
 namespace seqlens::widgets {
 
 HeatmapView::HeatmapView(QWidget* parent) : QWidget(parent), plot_(new QCustomPlot(this)) {
-  set_plot_minimum(plot_);
+  setup_view_plot(plot_);
   auto* layout = new QVBoxLayout(this);
   layout->setContentsMargins(0, 0, 0, 0);
   layout->addWidget(plot_);

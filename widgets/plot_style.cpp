@@ -146,8 +146,10 @@ QSharedPointer<QCPAxisTickerText> token_ticker(const QStringList& labels, int ma
   return t;
 }
 
-void set_plot_minimum(QCustomPlot* plot) {
+void setup_view_plot(QCustomPlot* plot) {
   plot->setMinimumSize(kPlotMinWidth, kPlotMinHeight);
+  if (QCPLayer* overlay = plot->layer(QStringLiteral("overlay")))
+    overlay->setMode(QCPLayer::lmLogical);
 }
 
 WrappedText::WrappedText(QCustomPlot* plot, const QString& text, const QFont& font)

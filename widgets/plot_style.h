@@ -42,7 +42,10 @@ QSharedPointer<QCPAxisTickerText> token_ticker(const QStringList& labels, int ma
 // edge rather than the window at the screen's.
 inline constexpr int kPlotMinWidth = 280;
 inline constexpr int kPlotMinHeight = 180;
-void set_plot_minimum(QCustomPlot* plot);
+// Sets up a view's plot: that minimum, and one paint buffer instead of two. QCustomPlot keeps the
+// "overlay" layer in a buffer of its own for fast redraws of that layer alone; no view redraws a
+// layer alone, and a second buffer costs a clear and a blend of the whole plot on every replot.
+void setup_view_plot(QCustomPlot* plot);
 
 // A sentence over or under a chart, spanning the plot's width: it wraps to that width instead of
 // asking for its whole length as the plot's minimum width (QCPTextElement's default).

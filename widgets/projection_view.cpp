@@ -43,7 +43,7 @@ bool is_dark(const QWidget* w) {
 
 ProjectionView::ProjectionView(QWidget* parent) : ChartView(parent) {
   plot_ = new QCustomPlot(this);
-  set_plot_minimum(plot_);
+  setup_view_plot(plot_);
   auto* layout = new QVBoxLayout(this);
   layout->setContentsMargins(4, 4, 4, 4);
   layout->addWidget(plot_);

@@ -137,7 +137,7 @@ RoutingView::RoutingView(QWidget* parent)
       selector_(new QComboBox(this)),
       selector_label_(new QLabel(tr("MoE layer:"), this)),
       plot_(new QCustomPlot(this)) {
-  set_plot_minimum(plot_);
+  setup_view_plot(plot_);
   auto* controls = new QHBoxLayout;
   controls->setContentsMargins(6, 4, 6, 0);
   controls->addWidget(selector_label_);

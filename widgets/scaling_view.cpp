@@ -64,7 +64,7 @@ bool is_dark(const QWidget* w) {
 
 ScalingView::ScalingView(QWidget* parent) : ChartView(parent) {
   plot_ = new QCustomPlot(this);
-  set_plot_minimum(plot_);
+  setup_view_plot(plot_);
   button_ = new QPushButton(this);
   max_box_ = new QComboBox(this);
   for (int n : maxLengthChoices()) max_box_->addItem(length_label(n), n);

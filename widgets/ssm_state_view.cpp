@@ -68,7 +68,7 @@ SsmStateView::SsmStateView(QWidget* parent)
       step_label_(new QLabel(this)),
       timer_(new QTimer(this)),
       plot_(new QCustomPlot(this)) {
-  set_plot_minimum(plot_);
+  setup_view_plot(plot_);
   auto* controls = new QHBoxLayout;
   controls->addWidget(layer_combo_);
   controls->addSpacing(8);

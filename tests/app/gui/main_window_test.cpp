@@ -126,6 +126,20 @@ TEST(MainWindow, FitsA1280By720Screen) {
   }
 }
 
+TEST(MainWindow, EveryPlotDrawsIntoOnePaintBuffer) {
+  // Each lmBuffered layer has a paint buffer of its own, cleared and blended on every replot.
+  test::qt_app();
+  Session session;
+  MainWindow window(&session);
+  const QList<QCustomPlot*> plots = window.findChildren<QCustomPlot*>();
+  ASSERT_GE(plots.size(), window.views().size());
+  for (const QCustomPlot* plot : plots)
+    for (int i = 0; i < plot->layerCount(); ++i)
+      EXPECT_EQ(plot->layer(i)->mode(), QCPLayer::lmLogical)
+          << plot->parent()->metaObject()->className() << " layer "
+          << plot->layer(i)->name().toStdString();
+}
+
 TEST(MainWindow, ProgressShowsOnlyForWorkThatLasts) {
   test::qt_app();
   Session session;

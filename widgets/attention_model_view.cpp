@@ -90,6 +90,11 @@ QCPItemStraightLine* AttentionModelView::thumbnailCursor(int i) const {
   return i >= 0 && i < thumbnailCount() ? thumbs_[static_cast<size_t>(i)].cursor : nullptr;
 }
 
+analysis::MapValues AttentionModelView::thumbnailValues(int i) const {
+  return i >= 0 && i < thumbnailCount() ? thumbs_[static_cast<size_t>(i)].values
+                                        : analysis::MapValues{};
+}
+
 QString AttentionModelView::thumbnailLabel(int i) const {
   if (i < 0 || i >= static_cast<int>(maps_.size())) return {};
   const AttentionMapRef& m = maps_[static_cast<size_t>(i)];
@@ -320,36 +325,47 @@ void AttentionModelView::updateCursor() {
   }
 }
 
+void AttentionModelView::setThumbnails(std::shared_ptr<const analysis::AttentionThumbnails> t) {
+  reduced_ = std::move(t);
+}
+
 void AttentionModelView::fillThumbnails() {
-  // The reductions read every map whole (32 maps of 512 × 512 are 32 MB for jamba-tiny): with
-  // many maps, a helper thread takes every other one. Only data is computed there; the widgets
-  // are touched below, on this thread.
   const size_t n = thumbs_.size();
-  std::vector<analysis::MapValues> values(n);
-  auto reduce = [&](size_t first) {
-    for (size_t i = first; i < n; i += 2) {
-      const AttentionMapRef& ref = maps_[i];
-      // Softmax maps are probabilities in every mode: draw them as they are.
-      const MapNorm mode = ref.kind == MapKind::Softmax ? MapNorm::Raw : norm_;
-      values[i] = analysis::thumbnail_map(ref, mode, kThumbnailCells);
-    }
+  // Softmax maps are probabilities in every mode: draw them as they are.
+  auto mode_of = [&](const AttentionMapRef& ref) {
+    return ref.kind == MapKind::Softmax ? MapNorm::Raw : norm_;
   };
-  if (n >= 4) {
+  std::vector<const analysis::MapValues*> values(n, nullptr);
+  if (reduced_ && reduced_->trace == trace_ && reduced_->cells == kThumbnailCells &&
+      reduced_->maps.size() == n)
+    for (size_t i = 0; i < n; ++i) values[i] = reduced_->find(i, mode_of(maps_[i]));
+  // What the worker did not reduce (a trace from elsewhere): the reductions read every map whole
+  // (32 maps of 512 × 512 are 32 MB for jamba-tiny), so with many maps a helper thread takes
+  // every other one. Only data is computed there; the widgets are touched below, on this thread.
+  std::vector<analysis::MapValues> own(n);
+  auto reduce = [&](size_t first) {
+    for (size_t i = first; i < n; i += 2)
+      if (!values[i])
+        own[i] = analysis::thumbnail_map(maps_[i], mode_of(maps_[i]), kThumbnailCells);
+  };
+  const size_t missing = size_t(std::count(values.begin(), values.end(), nullptr));
+  if (missing >= 4) {
     std::future<void> odd = std::async(std::launch::async, reduce, size_t{1});
     reduce(0);
     odd.get();  // rethrows what the helper threw
-  } else {
+  } else if (missing > 0) {
     reduce(0);
     reduce(1);
   }
   for (size_t i = 0; i < n; ++i) {
     const AttentionMapRef& ref = maps_[i];
-    const analysis::MapValues& v = values[i];
+    const analysis::MapValues& v = values[i] ? *values[i] : own[i];
     QCPColorMap* map = thumbs_[i].map;
     fill_color_map(map, v.values.data(), static_cast<int>(v.cols), static_cast<int>(v.rows),
                    cell_centres(v.cols, ref.S), cell_centres(v.rows, ref.T));
     map->setGradient(v.diverging ? diverging() : viridis());
     map->setDataRange(QCPRange(v.lo, v.hi));
+    thumbs_[i].values = v;
     thumbs_[i].rect->axis(QCPAxis::atBottom)->setRange(-0.5, ref.S - 0.5);
     thumbs_[i].rect->axis(QCPAxis::atTop)->setRange(-0.5, ref.S - 0.5);
     thumbs_[i].rect->axis(QCPAxis::atLeft)->setRange(-0.5, ref.T - 0.5);

@@ -49,6 +49,8 @@ class AttentionModelView : public ChartView {
   QCPAxisRect* thumbnailRect(int i) const;
   QCPColorMap* thumbnailMap(int i) const;
   QCPItemStraightLine* thumbnailCursor(int i) const;  // the token cursor's row in thumbnail i
+  // The values thumbnail i draws (the reduction of map i in its mode); empty when out of range.
+  analysis::MapValues thumbnailValues(int i) const;
   QString thumbnailLabel(int i) const;
   int selectedMap() const { return selected_; }  // -1: none
   analysis::MapNorm normalisation() const { return norm_; }
@@ -62,6 +64,9 @@ class AttentionModelView : public ChartView {
   void selectMap(int layer, int index);
   // Hidden-attention thumbnails follow the head view's normalisation.
   void setNormalisation(seqlens::analysis::MapNorm mode);
+  // Thumbnails reduced on the worker. Used for the trace they were made from when it is shown
+  // (with kThumbnailCells cells); a trace without them is reduced here, on the GUI thread.
+  void setThumbnails(std::shared_ptr<const seqlens::analysis::AttentionThumbnails> thumbnails);
 
  signals:
   // The user clicked the thumbnail of map (layer, index); layerSelected(layer) follows.
@@ -76,6 +81,7 @@ class AttentionModelView : public ChartView {
     QCPAxisRect* rect = nullptr;
     QCPColorMap* map = nullptr;
     QCPItemStraightLine* cursor = nullptr;  // the token cursor's query row
+    analysis::MapValues values;             // what it draws
   };
   void rebuild();
   QString captionText() const;
@@ -93,6 +99,7 @@ class AttentionModelView : public ChartView {
   QCPLayoutGrid* grid_ = nullptr;
   QCPLayoutGrid* legend_ = nullptr;  // colour scales beside the grid
   std::shared_ptr<const ForwardTrace> trace_;
+  std::shared_ptr<const analysis::AttentionThumbnails> reduced_;  // from setThumbnails
   std::vector<analysis::AttentionMapRef> maps_;
   std::vector<Thumb> thumbs_;
   std::vector<QCPTextElement*> row_labels_;

@@ -92,6 +92,7 @@ MainWindow::MainWindow(Session* session, QWidget* parent) : QMainWindow(parent),
   tabs_ = new QTabWidget;
   tabs_->setDocumentMode(true);
   attn_model_ = new widgets::AttentionModelView;
+  session_->setThumbnailCells(widgets::AttentionModelView::kThumbnailCells);
   attn_head_ = new widgets::AttentionHeadView;
   auto* attn = new QSplitter(Qt::Horizontal);
   attn->addWidget(attn_model_);
@@ -383,6 +384,7 @@ void MainWindow::modelChanged() {
 
 void MainWindow::showTrace(std::shared_ptr<const ForwardTrace> trace) {
   input_panel_->setTokens(trace->tokens);
+  attn_model_->setThumbnails(session_->thumbnails());  // reduced with the trace, on the worker
   for (widgets::ChartView* v : linked_) v->setTrace(trace);
   scaling_view_->setCurrentLength(int(trace->tokens.size()));
   // A new model may not have the layer the SSM view asked for: it has picked another by now.

@@ -22,6 +22,7 @@ constexpr const char* kComparePresets[3] = {"llama-tiny", "mamba1-tiny", "jamba-
 struct Built {
   std::shared_ptr<const Model> model;  // set when the job built a new model
   std::shared_ptr<const ForwardTrace> trace;
+  std::shared_ptr<const analysis::AttentionThumbnails> thumbnails;  // when it records maps
 };
 
 }  // namespace
@@ -168,9 +169,11 @@ void Session::recompute() {
   request.stop_after_last_layer = true;
   traced_sites_ = sites_;
   traced_layers_ = layers_;
+  const int64_t cells =
+      sites_.count(Site::AttnPattern) || sites_.count(Site::SsmHiddenAttn) ? thumbnail_cells_ : 0;
   runner_.submit<Built>(
       Lane::Trace,
-      [model, pending, seed, runtime, tokens, request](JobContext& ctx) {
+      [model, pending, seed, runtime, tokens, request, cells](JobContext& ctx) {
         Built b;
         auto current = model;
         if (pending) {
@@ -181,6 +184,10 @@ void Session::recompute() {
         throw_if_cancelled(&ctx.cancel);
         b.trace = runtime->execute(
             [&] { return run_traced(current, tokens, request, &ctx.cancel, ctx.progress); });
+        throw_if_cancelled(&ctx.cancel);
+        if (cells > 0)
+          b.thumbnails = std::make_shared<const analysis::AttentionThumbnails>(
+              runtime->execute([&] { return analysis::attention_thumbnails(b.trace, cells); }));
         return b;
       },
       [this](Built b) {
@@ -189,6 +196,7 @@ void Session::recompute() {
           pending_.reset();
         }
         trace_ = std::move(b.trace);
+        thumbnails_ = std::move(b.thumbnails);
         emit traceReady(trace_);
       },
       [this](QString message) { emit failed(message); });

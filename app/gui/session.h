@@ -13,6 +13,7 @@
 #include <vector>
 
 #include "app/gui/job_runner.h"
+#include "core/analysis/attention_maps.h"
 #include "core/common/runtime.h"
 #include "core/instrument/trace.h"
 #include "core/model/model.h"
@@ -52,6 +53,9 @@ class Session : public QObject {
   // The session's recording of `sites` for a model of `c`: its hidden channels (or a default
   // set), its byte budget, the SSM state subsampled in time when it would not fit.
   RecordRequest request(const ModelConfig& c, std::set<Site> sites) const;
+  // With a trace that records attention maps, also reduce them to thumbnails of at most
+  // `cells` a side on the worker (0: never), for the model view.
+  void setThumbnailCells(int64_t cells) { thumbnail_cells_ = cells; }
   // Also run the three compare architectures on every input change.
   void setCompareEnabled(bool on);
   // Recompute now (skipping the debounce), e.g. for headless runs.
@@ -67,6 +71,8 @@ class Session : public QObject {
   QString text() const { return text_; }
   std::vector<int32_t> tokens() const;
   std::shared_ptr<const ForwardTrace> trace() const { return trace_; }
+  // The thumbnails of trace()'s maps, when it records any and thumbnail cells are set.
+  std::shared_ptr<const analysis::AttentionThumbnails> thumbnails() const { return thumbnails_; }
   const CompareTraces& compare() const { return compare_; }
   JobRunner& runner() { return runner_; }
   const std::shared_ptr<Runtime>& runtime() const { return runtime_; }
@@ -99,6 +105,8 @@ class Session : public QObject {
   std::set<int64_t> layers_;         // recorded layers (empty: all)
   std::set<int64_t> traced_layers_;  // the layers the trace in flight or shown records
   std::shared_ptr<const ForwardTrace> trace_;
+  int64_t thumbnail_cells_ = 0;
+  std::shared_ptr<const analysis::AttentionThumbnails> thumbnails_;
   bool compare_enabled_ = false;
   std::array<std::shared_ptr<const Model>, 3> compare_models_;
   CompareTraces compare_;

@@ -12,7 +12,9 @@
 // s ≤ t + (S − T) (s ≤ t when S = T). Entries above that diagonal are "masked".
 #pragma once
 
+#include <array>
 #include <cstdint>
+#include <memory>
 #include <vector>
 
 #include "core/instrument/trace.h"
@@ -92,11 +94,30 @@ MapValues normalise_map(const AttentionMapRef& ref, MapNorm mode);
 MapValues downsample_map(const MapValues& in, int64_t max_cells);
 
 // The thumbnail of a map in one go: equal to downsample_map(normalise_map(map, T, S, kind, mode),
-// max_cells) (ties between +v and −v in a block go to +v), but it reads the map at most twice
-// and never materialises the T×S normalised map — a model view at T = 512 draws dozens of them.
+// max_cells) (ties between +v and −v in a block go to +v), but it reads the map once and
+// never materialises the T×S normalised map — a model view at T = 512 draws dozens of them.
 MapValues thumbnail_map(const float* map, int64_t T, int64_t S, MapKind kind, MapNorm mode,
                         int64_t max_cells);
 MapValues thumbnail_map(const AttentionMapRef& ref, MapNorm mode, int64_t max_cells);
+
+// The thumbnails the model view draws, for every map of one trace and in every mode it offers:
+// softmax maps Raw (they are probabilities, drawn as they are in every mode), hidden maps in all
+// three modes. Computed on the worker with the trace, so that switching the mode or showing a new
+// trace costs the GUI thread no pass over the maps.
+struct AttentionThumbnails {
+  std::shared_ptr<const ForwardTrace> trace;  // the trace they reduce
+  int64_t cells = 0;                          // max_cells they were made with
+  // maps[i][mode]: thumbnail_map(enumerate_attention_maps(*trace)[i], mode, cells); empty
+  // (rows = 0) for the modes not computed.
+  std::vector<std::array<MapValues, 3>> maps;
+
+  // maps[map][mode], or nullptr when it was not computed or `map` is out of range.
+  const MapValues* find(size_t map, MapNorm mode) const;
+};
+// Reduces every map of `trace` in parallel (call it inside the worker's task arena); each map is
+// read once for all its modes. Throws what enumerate_attention_maps and thumbnail_map throw.
+AttentionThumbnails attention_thumbnails(std::shared_ptr<const ForwardTrace> trace,
+                                         int64_t max_cells);
 
 // The value the head view shows at (query t, key s) in `mode` — the same number as
 // normalise_map(ref, mode).at(t, s), computed from one row (or, for AbsMinMax, one pass over the

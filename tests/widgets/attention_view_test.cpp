@@ -11,6 +11,7 @@
 #include <QTemporaryDir>
 #include <QTest>
 
+#include <algorithm>
 #include <cmath>
 #include <cstdlib>
 #include <memory>
@@ -148,6 +149,35 @@ TEST_F(AttentionViewTest, ModelViewHandlesEmptyPureAndLongTraces) {
   view.plot()->replot();
   view.setTrace(nullptr);
   EXPECT_EQ(view.thumbnailCount(), 0);
+}
+
+TEST_F(AttentionViewTest, ModelViewDrawsTheWorkersThumbnailsOfItsTraceOnly) {
+  const std::string text(100, 'x');
+  auto trace = trace_of("jamba-tiny", text, {0});
+  const int cells = AttentionModelView::kThumbnailCells;
+  // The worker's thumbnails, marked: map 0 (L0 channel 0) is a constant in each hidden mode.
+  analysis::AttentionThumbnails marked = analysis::attention_thumbnails(trace, cells);
+  for (size_t m = 0; m < 3; ++m)
+    std::fill(marked.maps[0][m].values.begin(), marked.maps[0][m].values.end(), 0.25f + float(m));
+  AttentionModelView view;
+  view.resize(900, 700);
+  view.setThumbnails(std::make_shared<const analysis::AttentionThumbnails>(marked));
+  view.setTrace(trace);
+  ASSERT_EQ(view.maps().size(), marked.maps.size());
+  auto all_equal = [](const analysis::MapValues& v, float x) {
+    return !v.values.empty() &&
+           std::all_of(v.values.begin(), v.values.end(), [x](float y) { return y == x; });
+  };
+  EXPECT_TRUE(all_equal(view.thumbnailValues(0), 2.25f));  // row-normalised, the default
+  view.setNormalisation(MapNorm::AbsMinMax);               // the worker made every mode
+  EXPECT_TRUE(all_equal(view.thumbnailValues(0), 1.25f));
+  // Another trace (the same text run again): reduced here, from its own maps.
+  auto other = trace_of("jamba-tiny", text, {0});
+  view.setTrace(other);
+  const analysis::MapValues own =
+      analysis::thumbnail_map(view.maps()[0], MapNorm::AbsMinMax, cells);
+  EXPECT_EQ(view.thumbnailValues(0).values, own.values);
+  EXPECT_FALSE(all_equal(view.thumbnailValues(0), 1.25f));
 }
 
 TEST_F(AttentionViewTest, ClickingAThumbnailSelectsItAndShowsItInTheHeadView) {

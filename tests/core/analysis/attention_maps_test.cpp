@@ -257,6 +257,38 @@ TEST(AttentionMapsThumbnail, EqualsNormaliseThenDownsample) {
   EXPECT_THROW(thumbnail_map(nullptr, 1, 1, MapKind::Hidden, MapNorm::Raw, 4), Error);
 }
 
+TEST(AttentionMapsThumbnail, TheTracesThumbnailsAreEachMapsInTheModesTheModelViewDraws) {
+  std::string text;
+  while (text.size() < 70) text += "Thumbnails of a hybrid, in every mode. ";
+  auto trace = trace_of("jamba-tiny", text, {0, 5});
+  const int64_t cells = 16;  // fewer than the 70+ tokens: every map is downsampled
+  const AttentionThumbnails got = attention_thumbnails(trace, cells);
+  EXPECT_EQ(got.trace, trace);
+  EXPECT_EQ(got.cells, cells);
+  const std::vector<AttentionMapRef> maps = enumerate_attention_maps(*trace);
+  ASSERT_EQ(got.maps.size(), maps.size());
+  for (size_t i = 0; i < maps.size(); ++i)
+    for (MapNorm mode : {MapNorm::Raw, MapNorm::AbsMinMax, MapNorm::RowNormalised}) {
+      SCOPED_TRACE("map " + std::to_string(i) + " mode " + std::to_string(int(mode)));
+      const MapValues* v = got.find(i, mode);
+      if (maps[i].kind == MapKind::Softmax && mode != MapNorm::Raw) {
+        EXPECT_EQ(v, nullptr);  // probabilities are drawn as they are in every mode
+        continue;
+      }
+      ASSERT_NE(v, nullptr);
+      const MapValues want = thumbnail_map(maps[i], mode, cells);
+      EXPECT_EQ(v->rows, cells);
+      EXPECT_EQ(v->cols, cells);
+      expect_values(*v, want.values, 0.f);
+      EXPECT_EQ(v->lo, want.lo);
+      EXPECT_EQ(v->hi, want.hi);
+      EXPECT_EQ(v->diverging, want.diverging);
+    }
+  EXPECT_EQ(got.find(maps.size(), MapNorm::Raw), nullptr);
+  EXPECT_THROW(attention_thumbnails(nullptr, cells), Error);
+  EXPECT_THROW(attention_thumbnails(trace, 0), Error);
+}
+
 TEST(AttentionMapsEnumerate, JambaHasSoftmaxAtLayers2And6AndHiddenElsewhere) {
   const std::string text = "Hello, Jamba!";
   const int64_t T = static_cast<int64_t>(text.size());
@@ -303,7 +335,7 @@ TEST(AttentionMapsEnumerate, JambaHasSoftmaxAtLayers2And6AndHiddenElsewhere) {
   EXPECT_EQ(first_map_of_layer(maps, 6), 14);  // after L0, L1 (2 each), L2 (4), L3..L5 (2 each)
   EXPECT_EQ(first_map_of_layer(maps, 8), -1);
   EXPECT_EQ(find_map(maps, 3, 3), 9);
-  EXPECT_EQ(find_map(maps, 3, 1), -1);  // channel 1 was not recorded
+  EXPECT_EQ(find_map(maps, 3, 1), -1);                     // channel 1 was not recorded
   EXPECT_EQ(hidden_channel_count(trace->config, 0), 128);  // d_inner: one map per channel
   EXPECT_EQ(hidden_channel_count(trace->config, 2), 0);
   EXPECT_THROW(hidden_channel_count(trace->config, 8), Error);

@@ -51,15 +51,6 @@ class GridText : public QCPTextElement {
   }
 };
 
-// The range QCPColorMapData wants for `cells` cells spread over `extent` tokens (−0.5 to
-// extent − 0.5): from the first cell's centre to the last's. QCPColorMap draws a single cell
-// exactly over its range, so one cell gets the whole extent.
-QCPRange cell_centres(int64_t cells, int64_t extent) {
-  if (cells <= 1) return QCPRange(-0.5, double(extent) - 0.5);
-  const double w = double(extent) / double(cells);
-  return QCPRange(-0.5 + w / 2, double(extent) - 0.5 - w / 2);
-}
-
 }  // namespace
 
 AttentionModelView::AttentionModelView(QWidget* parent)
@@ -82,8 +73,8 @@ QCPAxisRect* AttentionModelView::thumbnailRect(int i) const {
   return i >= 0 && i < thumbnailCount() ? thumbs_[static_cast<size_t>(i)].rect : nullptr;
 }
 
-QCPColorMap* AttentionModelView::thumbnailMap(int i) const {
-  return i >= 0 && i < thumbnailCount() ? thumbs_[static_cast<size_t>(i)].map : nullptr;
+QCPItemPixmap* AttentionModelView::thumbnailImage(int i) const {
+  return i >= 0 && i < thumbnailCount() ? thumbs_[static_cast<size_t>(i)].image : nullptr;
 }
 
 QCPItemStraightLine* AttentionModelView::thumbnailCursor(int i) const {
@@ -282,9 +273,17 @@ void AttentionModelView::rebuild() {
     rect->axis(QCPAxis::atLeft)->setRangeReversed(true);  // query 0 at the top, as in a matrix
     rect->axis(QCPAxis::atRight)->setRangeReversed(true);
     grid_->addElement(static_cast<int>(m.layer), 1 + column[static_cast<size_t>(m.layer)]++, rect);
-    auto* map = new QCPColorMap(rect->axis(QCPAxis::atBottom), rect->axis(QCPAxis::atLeft));
-    map->setInterpolate(false);
-    map->setTightBoundary(false);
+    // One pixel per cell, scaled to the rect without smoothing when drawn: a QCPColorMap would
+    // colour the cells again and oversample them threefold on every replot.
+    auto* image = new QCPItemPixmap(plot_);
+    image->setClipAxisRect(rect);
+    for (QCPItemPosition* p : {image->topLeft, image->bottomRight}) {
+      p->setAxisRect(rect);
+      p->setAxes(rect->axis(QCPAxis::atBottom), rect->axis(QCPAxis::atLeft));
+    }
+    image->setScaled(true, Qt::IgnoreAspectRatio, Qt::FastTransformation);
+    image->setPen(Qt::NoPen);
+    image->setSelectable(false);
     auto* cursor = new QCPItemStraightLine(plot_);
     cursor->setClipAxisRect(rect);
     for (QCPItemPosition* p : {cursor->point1, cursor->point2}) {
@@ -293,7 +292,7 @@ void AttentionModelView::rebuild() {
     }
     cursor->setSelectable(false);
     cursor->setVisible(false);
-    thumbs_.push_back({rect, map, cursor});
+    thumbs_.push_back({rect, image, cursor, {}});
   }
   // Label column narrow, thumbnail columns equal.
   grid_->setColumnStretchFactor(0, 0.01);
@@ -360,11 +359,13 @@ void AttentionModelView::fillThumbnails() {
   for (size_t i = 0; i < n; ++i) {
     const AttentionMapRef& ref = maps_[i];
     const analysis::MapValues& v = values[i] ? *values[i] : own[i];
-    QCPColorMap* map = thumbs_[i].map;
-    fill_color_map(map, v.values.data(), static_cast<int>(v.cols), static_cast<int>(v.rows),
-                   cell_centres(v.cols, ref.S), cell_centres(v.rows, ref.T));
-    map->setGradient(v.diverging ? diverging() : viridis());
-    map->setDataRange(QCPRange(v.lo, v.hi));
+    QCPItemPixmap* image = thumbs_[i].image;
+    image->setPixmap(QPixmap::fromImage(
+        colour_image(v.values.data(), static_cast<int>(v.cols), static_cast<int>(v.rows),
+                     v.diverging ? diverging() : viridis(), QCPRange(v.lo, v.hi))));
+    // The cells span every token: −0.5 to T − 0.5 (query 0 at the top, the axis is reversed).
+    image->topLeft->setCoords(-0.5, -0.5);
+    image->bottomRight->setCoords(double(ref.S) - 0.5, double(ref.T) - 0.5);
     thumbs_[i].values = v;
     thumbs_[i].rect->axis(QCPAxis::atBottom)->setRange(-0.5, ref.S - 0.5);
     thumbs_[i].rect->axis(QCPAxis::atTop)->setRange(-0.5, ref.S - 0.5);

@@ -23,6 +23,7 @@ class QMouseEvent;
 class QCPAxisRect;
 class QCPColorMap;
 class QCPColorScale;
+class QCPItemPixmap;
 class QCPItemRect;
 class QCPItemStraightLine;
 class QCPItemText;
@@ -47,7 +48,7 @@ class AttentionModelView : public ChartView {
   const std::vector<analysis::AttentionMapRef>& maps() const { return maps_; }
   int thumbnailCount() const { return static_cast<int>(thumbs_.size()); }
   QCPAxisRect* thumbnailRect(int i) const;
-  QCPColorMap* thumbnailMap(int i) const;
+  QCPItemPixmap* thumbnailImage(int i) const;         // one pixel per cell of thumbnailValues(i)
   QCPItemStraightLine* thumbnailCursor(int i) const;  // the token cursor's row in thumbnail i
   // The values thumbnail i draws (the reduction of map i in its mode); empty when out of range.
   analysis::MapValues thumbnailValues(int i) const;
@@ -79,7 +80,7 @@ class AttentionModelView : public ChartView {
  private:
   struct Thumb {
     QCPAxisRect* rect = nullptr;
-    QCPColorMap* map = nullptr;
+    QCPItemPixmap* image = nullptr;
     QCPItemStraightLine* cursor = nullptr;  // the token cursor's query row
     analysis::MapValues values;             // what it draws
   };

@@ -127,6 +127,17 @@ void fill_color_map(QCPColorMap* map, const float* values, int cols, int rows, Q
   map->setData(&data, true);  // one block copy of the grid (the map keeps its own data object)
 }
 
+QImage colour_image(const float* values, int cols, int rows, QCPColorGradient gradient,
+                    QCPRange range) {
+  QImage img(std::max(cols, 0), std::max(rows, 0), QImage::Format_ARGB32);
+  std::vector<double> row(static_cast<size_t>(std::max(cols, 0)));
+  for (int r = 0; r < rows; ++r) {
+    for (int c = 0; c < cols; ++c) row[size_t(c)] = values[size_t(r) * size_t(cols) + size_t(c)];
+    gradient.colorize(row.data(), range, reinterpret_cast<QRgb*>(img.scanLine(r)), cols);
+  }
+  return img;
+}
+
 void replot_when_visible(QCustomPlot* plot) {
   if (plot->isVisible()) {
     plot->replot(QCustomPlot::rpQueuedReplot);

@@ -34,6 +34,11 @@ void replot_when_visible(QCustomPlot* plot);
 void fill_color_map(QCPColorMap* map, const float* values, int cols, int rows, QCPRange keys,
                     QCPRange value_range);
 
+// The rows × cols grid of row-major `values` coloured by `gradient` over `range`, one pixel per
+// cell (row 0 at the top), with the colours QCPColorMap would give the same cells.
+QImage colour_image(const float* values, int cols, int rows, QCPColorGradient gradient,
+                    QCPRange range);
+
 QSharedPointer<QCPAxisTickerText> token_ticker(const QStringList& labels, int max_ticks = 40);
 
 // A QCustomPlot asks for the minimum width of its widest element (a long caption, a legend, the

@@ -64,6 +64,30 @@ QStringList tick_labels(QCPAxis* axis) {
   return ticker ? QStringList(ticker->ticks().values()) : QStringList();
 }
 
+// Thumbnail i's image has one pixel per value, coloured as QCPColorMap colours a cell: viridis
+// over [lo, hi], or the diverging scale for signed maps. It spans the thumbnail's whole rect.
+void expect_drawn(const AttentionModelView& view, int i) {
+  const analysis::MapValues v = view.thumbnailValues(i);
+  const QImage img = view.thumbnailImage(i)->pixmap().toImage();
+  ASSERT_EQ(img.width(), v.cols);
+  ASSERT_EQ(img.height(), v.rows);
+  QCPColorGradient g = v.diverging ? diverging() : viridis();
+  for (int64_t r = 0; r < v.rows; ++r)
+    for (int64_t c = 0; c < v.cols; ++c) {
+      const double x = v.at(r, c);
+      QRgb want;
+      g.colorize(&x, QCPRange(v.lo, v.hi), &want, 1);
+      EXPECT_EQ(img.pixel(int(c), int(r)), want) << "thumbnail " << i << " cell " << r << "," << c;
+    }
+  const QCPAxisRect* rect = view.thumbnailRect(i);
+  const QPointF tl = view.thumbnailImage(i)->topLeft->coords();
+  const QPointF br = view.thumbnailImage(i)->bottomRight->coords();
+  EXPECT_EQ(tl, QPointF(rect->axis(QCPAxis::atBottom)->range().lower,
+                        rect->axis(QCPAxis::atLeft)->range().lower));
+  EXPECT_EQ(br, QPointF(rect->axis(QCPAxis::atBottom)->range().upper,
+                        rect->axis(QCPAxis::atLeft)->range().upper));
+}
+
 class AttentionViewTest : public ::testing::Test {
  protected:
   void SetUp() override { test::qt_app(); }
@@ -80,27 +104,28 @@ TEST_F(AttentionViewTest, ModelViewShowsOneThumbnailPerMapWithItsValues) {
   EXPECT_EQ(view.thumbnailLabel(5), "L2 H1");
   const int64_t T = 9;
   // Softmax thumbnail (L2 H1): the probabilities as recorded (T ≤ 48: no downsampling).
-  QCPColorMapData* soft = view.thumbnailMap(5)->data();
-  ASSERT_EQ(soft->keySize(), T);
-  ASSERT_EQ(soft->valueSize(), T);
+  const analysis::MapValues soft = view.thumbnailValues(5);
+  ASSERT_EQ(soft.cols, T);
+  ASSERT_EQ(soft.rows, T);
   for (int64_t t = 0; t < T; ++t)
     for (int64_t s = 0; s < T; ++s)
-      EXPECT_FLOAT_EQ(float(soft->cell(int(s), int(t))),
-                      recorded(*trace, "blocks.2.attn.pattern", 1, t, s));
+      EXPECT_FLOAT_EQ(soft.at(t, s), recorded(*trace, "blocks.2.attn.pattern", 1, t, s));
+  expect_drawn(view, 5);
   // Hidden thumbnail (L0 ch 3) in the default row-normalised mode.
   EXPECT_EQ(view.normalisation(), MapNorm::RowNormalised);
-  QCPColorMapData* hid = view.thumbnailMap(1)->data();
+  const analysis::MapValues hid = view.thumbnailValues(1);
   for (int64_t t = 0; t < T; ++t)
     for (int64_t s = 0; s < T; ++s)
-      EXPECT_NEAR(hid->cell(int(s), int(t)),
-                  row_normalised(*trace, "blocks.0.ssm.hidden_attn", 1, t, s), 1e-6);
+      EXPECT_NEAR(hid.at(t, s), row_normalised(*trace, "blocks.0.ssm.hidden_attn", 1, t, s), 1e-6);
+  expect_drawn(view, 1);
   // Raw mode: signed values on a symmetric range.
   view.setNormalisation(MapNorm::Raw);
-  EXPECT_FLOAT_EQ(float(view.thumbnailMap(1)->data()->cell(0, 3)),
+  EXPECT_FLOAT_EQ(view.thumbnailValues(1).at(3, 0),
                   recorded(*trace, "blocks.0.ssm.hidden_attn", 1, 3, 0));
-  const QCPRange r = view.thumbnailMap(1)->dataRange();
-  EXPECT_GT(r.upper, 0);
-  EXPECT_DOUBLE_EQ(r.lower, -r.upper);
+  EXPECT_GT(view.thumbnailValues(1).hi, 0);
+  EXPECT_EQ(view.thumbnailValues(1).lo, -view.thumbnailValues(1).hi);
+  EXPECT_TRUE(view.thumbnailValues(1).diverging);
+  expect_drawn(view, 1);
 }
 
 // An export is drawn at its own size, not the widget's: the thumbnails stay square and centred
@@ -139,13 +164,15 @@ TEST_F(AttentionViewTest, ModelViewHandlesEmptyPureAndLongTraces) {
   EXPECT_EQ(view.thumbnailLabel(1), "L0 head 5");
   view.setTrace(trace_of("jamba-tiny", "a", {2}));  // T = 1
   ASSERT_EQ(view.thumbnailCount(), 2 * 4 + 6);
-  EXPECT_EQ(view.thumbnailMap(0)->data()->keySize(), 1);
-  EXPECT_FLOAT_EQ(float(view.thumbnailMap(2)->data()->cell(0, 0)), 1.f);  // softmax of one key
+  EXPECT_EQ(view.thumbnailValues(0).cols, 1);
+  EXPECT_FLOAT_EQ(view.thumbnailValues(2).at(0, 0), 1.f);  // softmax of one key
+  expect_drawn(view, 2);
   view.plot()->replot();
   view.setTrace(trace_of("jamba-tiny", std::string(512, 'x'), {2}));  // T = 512
   ASSERT_EQ(view.thumbnailCount(), 14);
-  EXPECT_EQ(view.thumbnailMap(0)->data()->keySize(), AttentionModelView::kThumbnailCells);
-  EXPECT_EQ(view.thumbnailMap(0)->data()->valueSize(), AttentionModelView::kThumbnailCells);
+  EXPECT_EQ(view.thumbnailValues(0).cols, AttentionModelView::kThumbnailCells);
+  EXPECT_EQ(view.thumbnailValues(0).rows, AttentionModelView::kThumbnailCells);
+  expect_drawn(view, 0);
   view.plot()->replot();
   view.setTrace(nullptr);
   EXPECT_EQ(view.thumbnailCount(), 0);

@@ -1,8 +1,11 @@
 #include "widgets/plot_style.h"
 
+#include <QCoreApplication>
 #include <QPalette>
+#include <QPointer>
 
 #include <algorithm>
+#include <vector>
 
 #include <qcustomplot.h>
 
@@ -84,6 +87,38 @@ void apply_palette(QCustomPlot* plot) {
 
 namespace {
 
+// The plots waiting for a replot, replotted together: one posted event for all of them (or a
+// direct call to replot_queued), so that their repaints and the window's other updates land in
+// one paint pass and one flush to the screen. (QCustomPlot's own queued replot posts one event
+// per plot, and the window painted after each.)
+class ReplotQueue : public QObject {
+ public:
+  static ReplotQueue& instance() {
+    static QPointer<ReplotQueue> queue;
+    if (!queue) queue = new ReplotQueue(QCoreApplication::instance());
+    return *queue;
+  }
+  void add(QCustomPlot* plot) {
+    if (std::find(pending_.begin(), pending_.end(), plot) == pending_.end())
+      pending_.push_back(plot);
+    if (posted_) return;
+    posted_ = true;
+    QMetaObject::invokeMethod(this, &ReplotQueue::run, Qt::QueuedConnection);
+  }
+  void run() {
+    posted_ = false;
+    const std::vector<QPointer<QCustomPlot>> plots = std::move(pending_);
+    pending_.clear();
+    for (const QPointer<QCustomPlot>& plot : plots)
+      if (plot) plot->replot(QCustomPlot::rpQueuedRefresh);  // draws now, repaints with the rest
+  }
+
+ private:
+  using QObject::QObject;
+  std::vector<QPointer<QCustomPlot>> pending_;
+  bool posted_ = false;
+};
+
 // Replots a plot that was marked stale while hidden, once it is shown again.
 class ReplotOnShow : public QObject {
  public:
@@ -93,7 +128,7 @@ class ReplotOnShow : public QObject {
   bool eventFilter(QObject* watched, QEvent* event) override {
     if (event->type() == QEvent::Show && watched->property(kStale).toBool()) {
       watched->setProperty(kStale, false);
-      static_cast<QCustomPlot*>(watched)->replot(QCustomPlot::rpQueuedReplot);
+      ReplotQueue::instance().add(static_cast<QCustomPlot*>(watched));
     }
     return false;
   }
@@ -140,7 +175,7 @@ QImage colour_image(const float* values, int cols, int rows, QCPColorGradient gr
 
 void replot_when_visible(QCustomPlot* plot) {
   if (plot->isVisible()) {
-    plot->replot(QCustomPlot::rpQueuedReplot);
+    ReplotQueue::instance().add(plot);
     return;
   }
   if (!plot->property(ReplotOnShow::kInstalled).toBool()) {
@@ -148,6 +183,10 @@ void replot_when_visible(QCustomPlot* plot) {
     plot->setProperty(ReplotOnShow::kInstalled, true);
   }
   plot->setProperty(ReplotOnShow::kStale, true);
+}
+
+void replot_queued() {
+  ReplotQueue::instance().run();
 }
 
 QSharedPointer<QCPAxisTickerText> token_ticker(const QStringList& labels, int max_ticks) {

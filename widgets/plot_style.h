@@ -27,7 +27,11 @@ QPalette dark_palette();
 // Queues a replot when the plot is on screen; a hidden one (a view on another tab) is only marked
 // and replots when it is next shown. Every view replots through this, so an edit pays only for
 // the views the user can see. Exports are unaffected: they draw the plot's current data directly.
+// Queued replots are made together, in one event after the one that queued them.
 void replot_when_visible(QCustomPlot* plot);
+// Makes the queued replots now (a window that has just updated its views calls this, so that
+// the plots and the rest of the window repaint in the same pass).
+void replot_queued();
 
 // Gives `map` a rows × cols grid (row-major `values`, row = value axis) spanning `keys` × `rows`
 // cell centres, in one pass: setCell per cell costs ~3 ns and a 512 × 512 map has 262,144.

@@ -15,8 +15,9 @@ struct LatencySample {
   double total_ms = 0;    // recompute() → every visible view repainted
   double forward_ms = 0;  // the forward pass alone (worker)
   double gui_ms = 0;      // delivery → views updated and painted (GUI thread)
-  // gui_ms in two parts: the event pass that delivers the trace (the window hands it to every
-  // view: reductions, chips, status) and the passes after it (replots and painting).
+  // gui_ms in two parts: until the session is idle (the event pass that delivers the trace: the
+  // window hands it to every view and replots the visible ones, and the paint pass that follows
+  // it when it runs in the same wait) and whatever paints after that.
   double update_ms = 0;
   double draw_ms = 0;
 };

@@ -41,6 +41,7 @@
 #include "widgets/attention_view.h"
 #include "widgets/export.h"
 #include "widgets/layer_ribbon.h"
+#include "widgets/plot_style.h"
 #include "widgets/projection_view.h"
 #include "widgets/routing_view.h"
 #include "widgets/scaling_view.h"
@@ -405,6 +406,7 @@ void MainWindow::showTrace(std::shared_ptr<const ForwardTrace> trace) {
     stopped = tr(" · layers 0–%1 of %2 (all this tab shows)");
   if (!stopped.isEmpty()) status += stopped.arg(trace->layers_run - 1).arg(trace->config.n_layers);
   status_->setText(status);
+  widgets::replot_queued();  // the views' replots now: one paint pass with the chips and status
 }
 
 void MainWindow::showCompare() {

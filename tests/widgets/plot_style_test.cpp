@@ -1,5 +1,6 @@
-// replot_when_visible: a plot on screen replots on the next event-loop pass; a hidden one (a view
-// on another tab) does not replot at all until it is shown, and then replots once.
+// replot_when_visible: a plot on screen replots on the next event-loop pass, together with the
+// others queued; a hidden one (a view on another tab) does not replot at all until it is shown,
+// and then replots once.
 #include <gtest/gtest.h>
 
 #include <QApplication>
@@ -41,6 +42,38 @@ TEST(ReplotWhenVisible, HiddenPlotsWaitUntilShown) {
   EXPECT_EQ(replots.count(), hidden);
   plot.show();
   ASSERT_TRUE(test::wait_until([&] { return replots.count() > hidden; }));
+}
+
+// Several plots queued in one event replot together, once each, in the next one; replot_queued
+// makes them at once (so the window repaints them with everything else), and nothing is left for
+// the next event pass to replot again.
+TEST(ReplotWhenVisible, QueuedPlotsReplotTogetherAndOnce) {
+  test::qt_app();
+  QCustomPlot a, b;
+  for (QCustomPlot* p : {&a, &b}) {
+    p->resize(200, 150);
+    p->show();
+  }
+  ASSERT_TRUE(test::wait_until([&] { return a.isVisible() && b.isVisible(); }));
+  QApplication::processEvents();
+  QSignalSpy ra(&a, &QCustomPlot::afterReplot), rb(&b, &QCustomPlot::afterReplot);
+  replot_when_visible(&a);
+  replot_when_visible(&b);
+  replot_when_visible(&a);
+  EXPECT_EQ(ra.count() + rb.count(), 0);  // queued, not drawn yet
+  QApplication::processEvents();
+  EXPECT_EQ(ra.count(), 1);
+  EXPECT_EQ(rb.count(), 1);
+
+  replot_when_visible(&b);
+  replot_queued();
+  EXPECT_EQ(rb.count(), 2);  // now, not in a later event
+  QApplication::processEvents();
+  QApplication::processEvents();
+  EXPECT_EQ(rb.count(), 2);
+  EXPECT_EQ(ra.count(), 1);
+  replot_queued();  // nothing queued: nothing drawn
+  EXPECT_EQ(ra.count() + rb.count(), 3);
 }
 
 // A long sentence over a chart wraps to the plot's width: it asks for a small minimum width (not

@@ -90,7 +90,8 @@ ModelConfig jamba_tiny() {
   c.expand = 2;
   c.d_inner = 128;
   c.dt_rank = 4;  // ceil(64 / 16)
-  c.ssm_heads = c.d_inner / c.ssm_head_dim;  // unused by Mamba-1 mixers; kept consistent
+  // Unused by Mamba-1 mixers; kept consistent with d_inner.
+  c.ssm_heads = c.d_inner / c.ssm_head_dim;
   c.attn_layer_period = 4;  // attention at layers 2 and 6: 1:3 attention:Mamba
   c.attn_layer_offset = 2;
   c.expert_layer_period = 2;  // MoE at every odd layer

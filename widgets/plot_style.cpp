@@ -5,31 +5,41 @@
 #include <QPointer>
 
 #include <algorithm>
+#include <array>
 #include <vector>
 
 #include <qcustomplot.h>
 
 namespace seqlens::widgets {
 
-QCPColorGradient viridis() {
+namespace {
+
+// A gradient through five stops, with its colour table already computed: QCPColorGradient fills
+// its table (350 levels) on first use, and every copy of a fresh gradient did that again (once per
+// thumbnail of every trace). Copies share the table.
+QCPColorGradient five_stop_gradient(const std::array<QColor, 5>& stops) {
   QCPColorGradient g;
   g.clearColorStops();
-  g.setColorStopAt(0.0, QColor(68, 1, 84));
-  g.setColorStopAt(0.25, QColor(59, 82, 139));
-  g.setColorStopAt(0.5, QColor(33, 145, 140));
-  g.setColorStopAt(0.75, QColor(94, 201, 98));
-  g.setColorStopAt(1.0, QColor(253, 231, 37));
+  for (size_t i = 0; i < stops.size(); ++i) g.setColorStopAt(0.25 * double(i), stops[i]);
+  QRgb unused;
+  const double x = 0;
+  g.colorize(&x, QCPRange(0, 1), &unused, 1);
+  return g;
+}
+
+}  // namespace
+
+QCPColorGradient viridis() {
+  static const QCPColorGradient g =
+      five_stop_gradient({QColor(68, 1, 84), QColor(59, 82, 139), QColor(33, 145, 140),
+                          QColor(94, 201, 98), QColor(253, 231, 37)});
   return g;
 }
 
 QCPColorGradient diverging() {
-  QCPColorGradient g;
-  g.clearColorStops();
-  g.setColorStopAt(0.0, QColor(5, 48, 97));
-  g.setColorStopAt(0.25, QColor(67, 147, 195));
-  g.setColorStopAt(0.5, QColor(247, 247, 247));
-  g.setColorStopAt(0.75, QColor(214, 96, 77));
-  g.setColorStopAt(1.0, QColor(103, 0, 31));
+  static const QCPColorGradient g =
+      five_stop_gradient({QColor(5, 48, 97), QColor(67, 147, 195), QColor(247, 247, 247),
+                          QColor(214, 96, 77), QColor(103, 0, 31)});
   return g;
 }
 

@@ -59,6 +59,30 @@ void TokenChips::setTokens(const std::vector<int32_t>& tokens) {
   relayout();
 }
 
+const QPixmap& TokenChips::chipBackground(QSize size, const QColor& fill, const QPen& pen) {
+  const QString key = QStringLiteral("%1x%2 %3 %4 %5")
+                          .arg(size.width())
+                          .arg(size.height())
+                          .arg(fill.rgba())
+                          .arg(pen.color().rgba())
+                          .arg(pen.widthF());
+  auto it = backgrounds_.find(key);
+  if (it != backgrounds_.end()) return *it;
+  if (backgrounds_.size() > 256) backgrounds_.clear();  // palettes and fonts come and go
+  const qreal dpr = devicePixelRatioF();
+  QPixmap pm(size * dpr);
+  pm.setDevicePixelRatio(dpr);
+  pm.fill(Qt::transparent);
+  QPainter q(&pm);
+  q.setRenderHint(QPainter::Antialiasing);
+  q.setPen(pen);
+  q.setBrush(fill);
+  const QRectF r = QRectF(QPointF(0, 0), QSizeF(size)).adjusted(0.5, 0.5, -0.5, -0.5);
+  const qreal radius = r.width() < 12 ? 3 : 5;
+  q.drawRoundedRect(r, radius, radius);
+  return *backgrounds_.insert(key, pm);
+}
+
 void TokenChips::relayout() {
   const QFontMetrics fm(font());
   const int h = fm.height() + 6;
@@ -217,9 +241,7 @@ void TokenChips::paintEvent(QPaintEvent* e) {
       fg = pal.color(QPalette::HighlightedText);
       pen = QPen(highlight.darker(130), 1.5);
     }
-    p.setPen(pen);
-    p.setBrush(fill);
-    p.drawRoundedRect(r, r.width() < 12 ? 3 : 5, r.width() < 12 ? 3 : 5);
+    p.drawPixmap(it->translated(0, -dy).topLeft(), chipBackground(it->size(), fill, pen));
     p.setPen(fg);
     const int text_w = int(r.width()) - 2;
     const QString key = labels_[i] + QChar(0) + QString::number(text_w);

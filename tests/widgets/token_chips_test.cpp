@@ -2,10 +2,13 @@
 // (and -1 on leaving), wrapping and scrolling keep every chip reachable.
 #include <gtest/gtest.h>
 
+#include <QPainter>
+
 #include <QScrollBar>
 #include <QSignalSpy>
 #include <QTest>
 
+#include <cstdlib>
 #include <set>
 
 #include "core/model/tokenizer.h"
@@ -85,6 +88,51 @@ TEST(TokenChips, LongInputsWrapAndScrollToTheCursor) {
   EXPECT_TRUE(chips.viewport()->rect().contains(chips.chipRect(2000)))
       << "cursor scrolled into view";
   EXPECT_EQ(chips.chipAt(chips.chipRect(2000).center()), 2000);
+}
+
+// Chip backgrounds are drawn once and reused: each repaint shows the same rounded rect, border
+// and fill as drawing it directly would (checked in the chip's corners, clear of its text, to
+// within the rounding of the antialiased edge).
+TEST(TokenChips, CachedBackgroundsMatchADirectDrawing) {
+  test::qt_app();
+  TokenChips chips;
+  chips.resize(400, 120);
+  chips.setTokens(ByteTokenizer::encode("ab cd"));
+  chips.show();
+  const QImage first = chips.viewport()->grab().toImage();
+  const QImage again = chips.viewport()->grab().toImage();  // from the cache
+  EXPECT_EQ(first, again);
+  const QPalette pal = chips.palette();
+  auto mix = [](const QColor& a, const QColor& b, double t) {
+    return QColor::fromRgbF(a.redF() * (1 - t) + b.redF() * t,
+                            a.greenF() * (1 - t) + b.greenF() * t,
+                            a.blueF() * (1 - t) + b.blueF() * t);
+  };
+  const QColor base = pal.color(QPalette::Base), text = pal.color(QPalette::Text);
+  const QRect r = chips.chipRect(1);  // 'b'
+  ASSERT_FALSE(r.isEmpty());
+  QImage want(first.size(), first.format());
+  want.setDevicePixelRatio(first.devicePixelRatio());
+  want.fill(base);
+  {
+    QPainter p(&want);
+    p.setRenderHint(QPainter::Antialiasing);
+    p.setPen(QPen(mix(base, text, 0.25), 1));
+    p.setBrush(mix(base, text, 0.09));
+    const QRectF f = QRectF(r).adjusted(0.5, 0.5, -0.5, -0.5);
+    p.drawRoundedRect(f, f.width() < 12 ? 3 : 5, f.width() < 12 ? 3 : 5);
+  }
+  for (const QPoint corner : {r.topLeft(), r.bottomRight() - QPoint(3, 3)})
+    for (int dy = 0; dy < 4; ++dy)
+      for (int dx = 0; dx < 4; ++dx) {
+        // Blending the antialiased edge into a transparent pixmap first rounds by at most 1.
+        const QPoint at = corner + QPoint(dx, dy);
+        const QColor got = first.pixelColor(at), exp = want.pixelColor(at);
+        EXPECT_LE(std::abs(got.red() - exp.red()) + std::abs(got.green() - exp.green()) +
+                      std::abs(got.blue() - exp.blue()),
+                  3)
+            << at.x() << "," << at.y();
+      }
 }
 
 TEST(TokenChips, RendersInLightAndDarkPalettes) {

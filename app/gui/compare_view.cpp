@@ -45,6 +45,9 @@ CompareView::CompareView(QWidget* parent) : QWidget(parent) {
   split->addWidget(right);
   split->setStretchFactor(0, 2);
   split->setStretchFactor(1, 3);
+  // The first sizes too: the stretch factors share only the room beyond the panels' size hints,
+  // and at 1400 px that left the state panel ~490 px, its charts overlapping.
+  split->setSizes({2000, 3000});
   auto* layout = new QVBoxLayout(this);
   layout->setContentsMargins(0, 0, 0, 0);
   auto* hint = new QLabel(tr("Hover a token in any panel: every panel shows the same token."));

@@ -93,7 +93,6 @@ MainWindow::MainWindow(Session* session, QWidget* parent) : QMainWindow(parent),
   tabs_ = new QTabWidget;
   tabs_->setDocumentMode(true);
   attn_model_ = new widgets::AttentionModelView;
-  session_->setThumbnailCells(widgets::AttentionModelView::kThumbnailCells);
   attn_head_ = new widgets::AttentionHeadView;
   auto* attn = new QSplitter(Qt::Horizontal);
   attn->addWidget(attn_model_);
@@ -152,6 +151,14 @@ MainWindow::MainWindow(Session* session, QWidget* parent) : QMainWindow(parent),
   connect(input_panel_, &InputPanel::tokenHovered, this, &MainWindow::setTokenCursor);
   connect(compare_, &CompareView::tokenHovered, this, &MainWindow::setTokenCursor);
   widgets::link_attention_views(attn_model_, attn_head_);
+  // The worker reduces the hidden maps in the normalisation on screen (another mode is reduced
+  // here once, when it is chosen).
+  session_->setThumbnails(widgets::AttentionModelView::kThumbnailCells,
+                          attn_head_->normalisation());
+  connect(attn_head_, &widgets::AttentionHeadView::normalisationChanged, this,
+          [this](analysis::MapNorm mode) {
+            session_->setThumbnails(widgets::AttentionModelView::kThumbnailCells, mode);
+          });
   connect(attn_head_, &widgets::AttentionHeadView::hiddenChannelsRequested, this,
           [this](std::vector<int64_t> channels) { session_->setHiddenChannels(channels); });
 

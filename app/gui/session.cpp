@@ -171,9 +171,10 @@ void Session::recompute() {
   traced_layers_ = layers_;
   const int64_t cells =
       sites_.count(Site::AttnPattern) || sites_.count(Site::SsmHiddenAttn) ? thumbnail_cells_ : 0;
+  const analysis::MapNorm mode = thumbnail_mode_;
   runner_.submit<Built>(
       Lane::Trace,
-      [model, pending, seed, runtime, tokens, request, cells](JobContext& ctx) {
+      [model, pending, seed, runtime, tokens, request, cells, mode](JobContext& ctx) {
         Built b;
         auto current = model;
         if (pending) {
@@ -186,8 +187,8 @@ void Session::recompute() {
             [&] { return run_traced(current, tokens, request, &ctx.cancel, ctx.progress); });
         throw_if_cancelled(&ctx.cancel);
         if (cells > 0)
-          b.thumbnails = std::make_shared<const analysis::AttentionThumbnails>(
-              runtime->execute([&] { return analysis::attention_thumbnails(b.trace, cells); }));
+          b.thumbnails = std::make_shared<const analysis::AttentionThumbnails>(runtime->execute(
+              [&] { return analysis::attention_thumbnails(b.trace, cells, mode); }));
         return b;
       },
       [this](Built b) {

@@ -54,8 +54,12 @@ class Session : public QObject {
   // set), its byte budget, the SSM state subsampled in time when it would not fit.
   RecordRequest request(const ModelConfig& c, std::set<Site> sites) const;
   // With a trace that records attention maps, also reduce them to thumbnails of at most
-  // `cells` a side on the worker (0: never), for the model view.
-  void setThumbnailCells(int64_t cells) { thumbnail_cells_ = cells; }
+  // `cells` a side on the worker (0: never), for the model view: hidden maps in `hidden_mode`,
+  // the normalisation on screen (from the next trace on).
+  void setThumbnails(int64_t cells, analysis::MapNorm hidden_mode) {
+    thumbnail_cells_ = cells;
+    thumbnail_mode_ = hidden_mode;
+  }
   // Also run the three compare architectures on every input change.
   void setCompareEnabled(bool on);
   // Recompute now (skipping the debounce), e.g. for headless runs.
@@ -106,6 +110,7 @@ class Session : public QObject {
   std::set<int64_t> traced_layers_;  // the layers the trace in flight or shown records
   std::shared_ptr<const ForwardTrace> trace_;
   int64_t thumbnail_cells_ = 0;
+  analysis::MapNorm thumbnail_mode_ = analysis::MapNorm::RowNormalised;
   std::shared_ptr<const analysis::AttentionThumbnails> thumbnails_;
   bool compare_enabled_ = false;
   std::array<std::shared_ptr<const Model>, 3> compare_models_;

@@ -379,7 +379,7 @@ const MapValues* AttentionThumbnails::find(size_t map, MapNorm mode) const {
 }
 
 AttentionThumbnails attention_thumbnails(std::shared_ptr<const ForwardTrace> trace,
-                                         int64_t max_cells) {
+                                         int64_t max_cells, MapNorm hidden_mode) {
   if (!trace) throw bad("attention thumbnails need a trace");
   if (max_cells < 1)
     throw bad("a thumbnail needs at least one cell per side, not " + std::to_string(max_cells));
@@ -392,8 +392,10 @@ AttentionThumbnails attention_thumbnails(std::shared_ptr<const ForwardTrace> tra
       [&](const oneapi::tbb::blocked_range<size_t>& r) {
         for (size_t i = r.begin(); i < r.end(); ++i) {
           const AttentionMapRef& m = refs[i];
-          const bool hidden = m.kind == MapKind::Hidden;
-          out.maps[i] = thumbnails_of(m.data, m.T, m.S, m.kind, {true, hidden, hidden}, max_cells);
+          const MapNorm mode = m.kind == MapKind::Hidden ? hidden_mode : MapNorm::Raw;
+          std::array<bool, 3> want{};
+          want[static_cast<size_t>(mode)] = true;
+          out.maps[i] = thumbnails_of(m.data, m.T, m.S, m.kind, want, max_cells);
         }
       },
       oneapi::tbb::simple_partitioner());

@@ -100,10 +100,10 @@ MapValues thumbnail_map(const float* map, int64_t T, int64_t S, MapKind kind, Ma
                         int64_t max_cells);
 MapValues thumbnail_map(const AttentionMapRef& ref, MapNorm mode, int64_t max_cells);
 
-// The thumbnails the model view draws, for every map of one trace and in every mode it offers:
-// softmax maps Raw (they are probabilities, drawn as they are in every mode), hidden maps in all
-// three modes. Computed on the worker with the trace, so that switching the mode or showing a new
-// trace costs the GUI thread no pass over the maps.
+// The thumbnails the model view draws for every map of one trace: softmax maps Raw (they are
+// probabilities, drawn as they are in every mode), hidden maps in `hidden_mode`, the mode on
+// screen. Computed on the worker with the trace, so that showing a new trace costs the GUI thread
+// no pass over the maps.
 struct AttentionThumbnails {
   std::shared_ptr<const ForwardTrace> trace;  // the trace they reduce
   int64_t cells = 0;                          // max_cells they were made with
@@ -114,10 +114,11 @@ struct AttentionThumbnails {
   // maps[map][mode], or nullptr when it was not computed or `map` is out of range.
   const MapValues* find(size_t map, MapNorm mode) const;
 };
-// Reduces every map of `trace` in parallel (call it inside the worker's task arena); each map is
-// read once for all its modes. Throws what enumerate_attention_maps and thumbnail_map throw.
+// Reduces every map of `trace` in parallel (call it inside the worker's task arena), each in one
+// read of its causal part (Raw reads whole rows). Throws what enumerate_attention_maps and
+// thumbnail_map throw.
 AttentionThumbnails attention_thumbnails(std::shared_ptr<const ForwardTrace> trace,
-                                         int64_t max_cells);
+                                         int64_t max_cells, MapNorm hidden_mode);
 
 // The value the head view shows at (query t, key s) in `mode` — the same number as
 // normalise_map(ref, mode).at(t, s), computed from one row (or, for AbsMinMax, one pass over the

@@ -182,10 +182,12 @@ TEST_F(AttentionViewTest, ModelViewDrawsTheWorkersThumbnailsOfItsTraceOnly) {
   const std::string text(100, 'x');
   auto trace = trace_of("jamba-tiny", text, {0});
   const int cells = AttentionModelView::kThumbnailCells;
-  // The worker's thumbnails, marked: map 0 (L0 channel 0) is a constant in each hidden mode.
-  analysis::AttentionThumbnails marked = analysis::attention_thumbnails(trace, cells);
-  for (size_t m = 0; m < 3; ++m)
-    std::fill(marked.maps[0][m].values.begin(), marked.maps[0][m].values.end(), 0.25f + float(m));
+  // The worker's thumbnails (row-normalised hidden maps, the default mode), marked: map 0
+  // (L0 channel 0) is a constant.
+  analysis::AttentionThumbnails marked =
+      analysis::attention_thumbnails(trace, cells, MapNorm::RowNormalised);
+  auto& values = marked.maps[0][size_t(MapNorm::RowNormalised)].values;
+  std::fill(values.begin(), values.end(), 0.25f);
   AttentionModelView view;
   view.resize(900, 700);
   view.setThumbnails(std::make_shared<const analysis::AttentionThumbnails>(marked));
@@ -195,16 +197,21 @@ TEST_F(AttentionViewTest, ModelViewDrawsTheWorkersThumbnailsOfItsTraceOnly) {
     return !v.values.empty() &&
            std::all_of(v.values.begin(), v.values.end(), [x](float y) { return y == x; });
   };
-  EXPECT_TRUE(all_equal(view.thumbnailValues(0), 2.25f));  // row-normalised, the default
-  view.setNormalisation(MapNorm::AbsMinMax);               // the worker made every mode
-  EXPECT_TRUE(all_equal(view.thumbnailValues(0), 1.25f));
+  EXPECT_EQ(view.normalisation(), MapNorm::RowNormalised);
+  EXPECT_TRUE(all_equal(view.thumbnailValues(0), 0.25f));
+  // A mode the worker did not reduce: reduced here.
+  view.setNormalisation(MapNorm::AbsMinMax);
+  EXPECT_EQ(view.thumbnailValues(0).values,
+            analysis::thumbnail_map(view.maps()[0], MapNorm::AbsMinMax, cells).values);
+  view.setNormalisation(MapNorm::RowNormalised);
+  EXPECT_TRUE(all_equal(view.thumbnailValues(0), 0.25f));
   // Another trace (the same text run again): reduced here, from its own maps.
   auto other = trace_of("jamba-tiny", text, {0});
   view.setTrace(other);
   const analysis::MapValues own =
-      analysis::thumbnail_map(view.maps()[0], MapNorm::AbsMinMax, cells);
+      analysis::thumbnail_map(view.maps()[0], MapNorm::RowNormalised, cells);
   EXPECT_EQ(view.thumbnailValues(0).values, own.values);
-  EXPECT_FALSE(all_equal(view.thumbnailValues(0), 1.25f));
+  EXPECT_FALSE(all_equal(view.thumbnailValues(0), 0.25f));
 }
 
 TEST_F(AttentionViewTest, ClickingAThumbnailSelectsItAndShowsItInTheHeadView) {

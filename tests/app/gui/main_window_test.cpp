@@ -20,6 +20,7 @@
 #include "app/gui/main_window.h"
 #include "core/model/presets.h"
 #include "tests/support/qt_app.h"
+#include "widgets/attention_view.h"
 #include "widgets/chart_view.h"
 
 namespace seqlens::app {
@@ -138,6 +139,32 @@ TEST(MainWindow, EveryPlotDrawsIntoOnePaintBuffer) {
       EXPECT_EQ(plot->layer(i)->mode(), QCPLayer::lmLogical)
           << plot->parent()->metaObject()->className() << " layer "
           << plot->layer(i)->name().toStdString();
+}
+
+TEST(MainWindow, TheWorkerReducesThumbnailsInTheNormalisationOnScreen) {
+  test::qt_app();
+  Session session;
+  MainWindow window(&session);
+  window.setInputText(QStringLiteral("Hidden attention, normalised as the user chose."));
+  window.selectModel("mamba1-tiny");
+  window.tabs()->setCurrentIndex(0);
+  ASSERT_TRUE(test::wait_until([&] { return bool(session.thumbnails()); }, 10000));
+  session.waitForIdle();
+  EXPECT_NE(session.thumbnails()->find(0, analysis::MapNorm::RowNormalised), nullptr);
+  widgets::AttentionHeadView* head = nullptr;  // the Attention tab's (Compare has one too)
+  for (auto* v : window.findChildren<widgets::AttentionHeadView*>())
+    if (v->exportName() == "attention-head") head = v;
+  ASSERT_NE(head, nullptr);
+  QComboBox* box = head->normalisationSelector();
+  const int row = box->findData(int(analysis::MapNorm::AbsMinMax));
+  ASSERT_GE(row, 0);
+  box->setCurrentIndex(row);
+  emit box->activated(row);  // as when the user picks it
+  session.recompute();
+  session.waitForIdle();
+  ASSERT_TRUE(session.thumbnails());
+  EXPECT_NE(session.thumbnails()->find(0, analysis::MapNorm::AbsMinMax), nullptr);
+  EXPECT_EQ(session.thumbnails()->find(0, analysis::MapNorm::RowNormalised), nullptr);
 }
 
 TEST(MainWindow, ProgressShowsOnlyForWorkThatLasts) {

@@ -101,7 +101,7 @@ TEST(Session, TraceExportsWithTheCliNames) {
 TEST(Session, AttentionThumbnailsArriveWithTheTraceThatRecordsMaps) {
   test::qt_app();
   Session session;
-  session.setThumbnailCells(8);
+  session.setThumbnails(8, analysis::MapNorm::AbsMinMax);
   session.setText("Thumbnails come with the trace.");
   session.setSites(attention_view_sites());
   session.openModel("jamba-tiny");
@@ -110,11 +110,14 @@ TEST(Session, AttentionThumbnailsArriveWithTheTraceThatRecordsMaps) {
   auto thumbs = session.thumbnails();
   ASSERT_TRUE(thumbs);
   EXPECT_EQ(thumbs->trace, session.trace());
-  const analysis::AttentionThumbnails want = analysis::attention_thumbnails(session.trace(), 8);
+  const analysis::AttentionThumbnails want =
+      analysis::attention_thumbnails(session.trace(), 8, analysis::MapNorm::AbsMinMax);
   ASSERT_EQ(thumbs->maps.size(), want.maps.size());
   ASSERT_EQ(thumbs->maps.size(), 2u * 4u + 6u * 4u);  // 4 heads and 4 default channels per layer
   for (size_t i = 0; i < want.maps.size(); ++i)
     for (size_t m = 0; m < 3; ++m) EXPECT_EQ(thumbs->maps[i][m].values, want.maps[i][m].values);
+  EXPECT_NE(thumbs->find(0, analysis::MapNorm::AbsMinMax), nullptr);  // L0 channel 0, hidden
+  EXPECT_EQ(thumbs->find(0, analysis::MapNorm::RowNormalised), nullptr);
   // A tab that draws no maps gets none.
   session.setSites(ssm_view_sites());
   session.waitForIdle();

@@ -257,36 +257,41 @@ TEST(AttentionMapsThumbnail, EqualsNormaliseThenDownsample) {
   EXPECT_THROW(thumbnail_map(nullptr, 1, 1, MapKind::Hidden, MapNorm::Raw, 4), Error);
 }
 
-TEST(AttentionMapsThumbnail, TheTracesThumbnailsAreEachMapsInTheModesTheModelViewDraws) {
+TEST(AttentionMapsThumbnail, TheTracesThumbnailsAreEachMapInTheModeTheModelViewDraws) {
   std::string text;
   while (text.size() < 70) text += "Thumbnails of a hybrid, in every mode. ";
   auto trace = trace_of("jamba-tiny", text, {0, 5});
   const int64_t cells = 16;  // fewer than the 70+ tokens: every map is downsampled
-  const AttentionThumbnails got = attention_thumbnails(trace, cells);
-  EXPECT_EQ(got.trace, trace);
-  EXPECT_EQ(got.cells, cells);
   const std::vector<AttentionMapRef> maps = enumerate_attention_maps(*trace);
-  ASSERT_EQ(got.maps.size(), maps.size());
-  for (size_t i = 0; i < maps.size(); ++i)
-    for (MapNorm mode : {MapNorm::Raw, MapNorm::AbsMinMax, MapNorm::RowNormalised}) {
-      SCOPED_TRACE("map " + std::to_string(i) + " mode " + std::to_string(int(mode)));
-      const MapValues* v = got.find(i, mode);
-      if (maps[i].kind == MapKind::Softmax && mode != MapNorm::Raw) {
-        EXPECT_EQ(v, nullptr);  // probabilities are drawn as they are in every mode
-        continue;
+  for (MapNorm hidden_mode : {MapNorm::Raw, MapNorm::AbsMinMax, MapNorm::RowNormalised}) {
+    const AttentionThumbnails got = attention_thumbnails(trace, cells, hidden_mode);
+    EXPECT_EQ(got.trace, trace);
+    EXPECT_EQ(got.cells, cells);
+    ASSERT_EQ(got.maps.size(), maps.size());
+    for (size_t i = 0; i < maps.size(); ++i)
+      for (MapNorm mode : {MapNorm::Raw, MapNorm::AbsMinMax, MapNorm::RowNormalised}) {
+        SCOPED_TRACE("map " + std::to_string(i) + " mode " + std::to_string(int(mode)) +
+                     " hidden mode " + std::to_string(int(hidden_mode)));
+        const MapValues* v = got.find(i, mode);
+        // Softmax maps are probabilities, drawn as they are; hidden maps in the mode on screen.
+        const MapNorm drawn = maps[i].kind == MapKind::Softmax ? MapNorm::Raw : hidden_mode;
+        if (mode != drawn) {
+          EXPECT_EQ(v, nullptr);
+          continue;
+        }
+        ASSERT_NE(v, nullptr);
+        const MapValues want = thumbnail_map(maps[i], mode, cells);
+        EXPECT_EQ(v->rows, cells);
+        EXPECT_EQ(v->cols, cells);
+        expect_values(*v, want.values, 0.f);
+        EXPECT_EQ(v->lo, want.lo);
+        EXPECT_EQ(v->hi, want.hi);
+        EXPECT_EQ(v->diverging, want.diverging);
       }
-      ASSERT_NE(v, nullptr);
-      const MapValues want = thumbnail_map(maps[i], mode, cells);
-      EXPECT_EQ(v->rows, cells);
-      EXPECT_EQ(v->cols, cells);
-      expect_values(*v, want.values, 0.f);
-      EXPECT_EQ(v->lo, want.lo);
-      EXPECT_EQ(v->hi, want.hi);
-      EXPECT_EQ(v->diverging, want.diverging);
-    }
-  EXPECT_EQ(got.find(maps.size(), MapNorm::Raw), nullptr);
-  EXPECT_THROW(attention_thumbnails(nullptr, cells), Error);
-  EXPECT_THROW(attention_thumbnails(trace, 0), Error);
+    EXPECT_EQ(got.find(maps.size(), MapNorm::Raw), nullptr);
+  }
+  EXPECT_THROW(attention_thumbnails(nullptr, cells, MapNorm::Raw), Error);
+  EXPECT_THROW(attention_thumbnails(trace, 0, MapNorm::Raw), Error);
 }
 
 TEST(AttentionMapsEnumerate, JambaHasSoftmaxAtLayers2And6AndHiddenElsewhere) {

@@ -76,12 +76,17 @@ AttentionHeadView::AttentionHeadView(QWidget* parent)
   layout->addWidget(plot_, 1);
 
   rect_ = plot_->axisRect();
-  map_ = new QCPColorMap(plot_->xAxis, plot_->yAxis);
-  map_->setInterpolate(false);
+  // The map as an image of one pixel per cell, scaled to the rect without smoothing: a
+  // QCPColorMap would copy the 512 × 512 values into doubles on every trace (~0.9 ms).
+  image_ = new QCPItemPixmap(plot_);
+  image_->setClipToAxisRect(true);
+  image_->setScaled(true, Qt::IgnoreAspectRatio, Qt::FastTransformation);
+  image_->setPen(Qt::NoPen);
+  image_->setSelectable(false);
+  image_->setLayer(QStringLiteral("main"));
   scale_ = new QCPColorScale(plot_);
   plot_->plotLayout()->addElement(0, 1, scale_);
   scale_->setBarWidth(14);
-  map_->setColorScale(scale_);
   auto* group = new QCPMarginGroup(plot_);
   rect_->setMarginGroup(QCP::msTop | QCP::msBottom, group);
   scale_->setMarginGroup(QCP::msTop | QCP::msBottom, group);
@@ -306,19 +311,21 @@ void AttentionHeadView::showCurrent() {
   norm_box_->setToolTip(hidden || !m ? QString()
                                      : tr("Softmax attention is shown as probabilities."));
   title_->setText(chartTitle());
-  map_->setVisible(m != nullptr);
+  image_->setVisible(m != nullptr);
   scale_->setVisible(m != nullptr);
   if (m) {
     const MapNorm mode = hidden ? norm_ : MapNorm::Raw;
-    const analysis::MapValues v = analysis::normalise_map(*m, mode);
-    // Cell centres at 0..n−1; QCPColorMap draws a lone cell exactly over its range instead.
-    auto centres = [](int64_t n) {
-      return n == 1 ? QCPRange(-0.5, 0.5) : QCPRange(0, double(n - 1));
-    };
-    fill_color_map(map_, v.values.data(), static_cast<int>(v.cols), static_cast<int>(v.rows),
-                   centres(v.cols), centres(v.rows));
-    map_->setGradient(v.diverging ? diverging() : viridis());
-    map_->setDataRange(QCPRange(v.lo, v.hi));
+    values_ = analysis::normalise_map(*m, mode);
+    const analysis::MapValues& v = values_;
+    const QCPColorGradient gradient = v.diverging ? diverging() : viridis();
+    image_->setPixmap(
+        QPixmap::fromImage(colour_image(v.values.data(), static_cast<int>(v.cols),
+                                        static_cast<int>(v.rows), gradient, QCPRange(v.lo, v.hi))));
+    // Cell (t, s) spans [s − 0.5, s + 0.5] × [t − 0.5, t + 0.5]; query 0 at the top.
+    image_->topLeft->setCoords(-0.5, -0.5);
+    image_->bottomRight->setCoords(double(v.cols) - 0.5, double(v.rows) - 0.5);
+    scale_->setGradient(gradient);
+    scale_->setDataRange(QCPRange(v.lo, v.hi));
     scale_->axis()->setLabel(!hidden                      ? tr("attention probability")
                              : mode == MapNorm::Raw       ? tr("hidden attention α")
                              : mode == MapNorm::AbsMinMax ? tr("|α|, min–max scaled")
@@ -339,6 +346,7 @@ void AttentionHeadView::showCurrent() {
     plot_->xAxis->setVisible(true);
     plot_->yAxis->setVisible(true);
   } else {
+    values_ = analysis::MapValues{};
     plot_->xAxis->setTickLabels(false);
     plot_->yAxis->setTickLabels(false);
     plot_->xAxis->setVisible(false);

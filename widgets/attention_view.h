@@ -21,7 +21,6 @@ class QComboBox;
 class QLabel;
 class QMouseEvent;
 class QCPAxisRect;
-class QCPColorMap;
 class QCPColorScale;
 class QCPItemPixmap;
 class QCPItemRect;
@@ -130,7 +129,10 @@ class AttentionHeadView : public ChartView {
   QComboBox* layerSelector() const { return layer_box_; }
   QComboBox* mapSelector() const { return map_box_; }
   QComboBox* normalisationSelector() const { return norm_box_; }
-  QCPColorMap* colorMap() const { return map_; }
+  // The values drawn (the current map in its mode; empty without a map) and their image: one
+  // pixel per cell, query rows from the top, coloured over [lo, hi] like the colour scale.
+  const analysis::MapValues& shownValues() const { return values_; }
+  QCPItemPixmap* mapImage() const { return image_; }
   QCPColorScale* colorScale() const { return scale_; }
   QCPAxisRect* mapRect() const { return rect_; }
   // The token cursor: a band over query row t and one over key column t (hidden when cleared).
@@ -178,7 +180,8 @@ class AttentionHeadView : public ChartView {
   QComboBox* norm_box_;
   QCPTextElement* title_;
   QCPAxisRect* rect_;
-  QCPColorMap* map_;
+  QCPItemPixmap* image_;
+  analysis::MapValues values_;
   QCPColorScale* scale_;
   QCPItemRect* cursor_row_;
   QCPItemRect* cursor_col_;

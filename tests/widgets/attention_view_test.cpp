@@ -88,6 +88,27 @@ void expect_drawn(const AttentionModelView& view, int i) {
                         rect->axis(QCPAxis::atLeft)->range().upper));
 }
 
+// The head view's image: one pixel per shown value in the colour scale's colours, spanning every
+// key and query (cell centres at 0..n−1).
+void expect_drawn(const AttentionHeadView& view) {
+  const analysis::MapValues& v = view.shownValues();
+  const QImage img = view.mapImage()->pixmap().toImage();
+  ASSERT_EQ(img.width(), v.cols);
+  ASSERT_EQ(img.height(), v.rows);
+  QCPColorGradient g = view.colorScale()->gradient();
+  const QCPRange range = view.colorScale()->dataRange();
+  EXPECT_EQ(range, QCPRange(v.lo, v.hi));
+  for (int64_t r = 0; r < v.rows; ++r)
+    for (int64_t c = 0; c < v.cols; ++c) {
+      const double x = v.at(r, c);
+      QRgb want;
+      g.colorize(&x, range, &want, 1);
+      EXPECT_EQ(img.pixel(int(c), int(r)), want) << "cell " << r << "," << c;
+    }
+  EXPECT_EQ(view.mapImage()->topLeft->coords(), QPointF(-0.5, -0.5));
+  EXPECT_EQ(view.mapImage()->bottomRight->coords(), QPointF(v.cols - 0.5, v.rows - 0.5));
+}
+
 class AttentionViewTest : public ::testing::Test {
  protected:
   void SetUp() override { test::qt_app(); }
@@ -264,12 +285,13 @@ TEST_F(AttentionViewTest, HeadViewDrawsSoftmaxAsProbabilitiesWithTokenAxes) {
   EXPECT_EQ(view.chartTitle(), "Layer 1, head 3 — softmax attention (probabilities)");
   for (int t = 0; t < 4; ++t)
     for (int s = 0; s < 4; ++s)
-      EXPECT_FLOAT_EQ(float(view.colorMap()->data()->cell(s, t)),
+      EXPECT_FLOAT_EQ(view.shownValues().at(t, s),
                       recorded(*trace, "blocks.1.attn.pattern", 3, t, s));
+  expect_drawn(view);
   EXPECT_EQ(tick_labels(view.plot()->xAxis), QStringList({"a", "b", "c", "d"}));
   EXPECT_EQ(tick_labels(view.plot()->yAxis), QStringList({"a", "b", "c", "d"}));
   EXPECT_FALSE(view.normalisationSelector()->isEnabled());  // softmax: probabilities only
-  EXPECT_EQ(view.colorMap()->dataRange(), QCPRange(0, 1));
+  EXPECT_EQ(view.colorScale()->dataRange(), QCPRange(0, 1));
   EXPECT_EQ(view.colorScale()->axis()->label(), "attention probability");
   const float p = recorded(*trace, "blocks.1.attn.pattern", 3, 2, 1);
   EXPECT_EQ(view.tooltipAt(2, 1), QString("query “c” (t = 2)\nkey “b” (s = 1)\nprobability = %1")
@@ -293,8 +315,8 @@ TEST_F(AttentionViewTest, HeadViewNormalisesHiddenAttentionAndRequestsChannels) 
   EXPECT_TRUE(view.normalisationSelector()->isEnabled());
   auto cells_match = [&](auto expected) {
     for (int t = 0; t < 9; ++t)
-      for (int s = 0; s < 9; ++s)
-        EXPECT_NEAR(view.colorMap()->data()->cell(s, t), expected(t, s), 1e-6);
+      for (int s = 0; s < 9; ++s) EXPECT_NEAR(view.shownValues().at(t, s), expected(t, s), 1e-6);
+    expect_drawn(view);
   };
   cells_match(
       [&](int t, int s) { return row_normalised(*trace, "blocks.0.ssm.hidden_attn", 1, t, s); });
@@ -307,7 +329,7 @@ TEST_F(AttentionViewTest, HeadViewNormalisesHiddenAttentionAndRequestsChannels) 
   ASSERT_EQ(norm.count(), 1);
   EXPECT_EQ(view.normalisation(), MapNorm::Raw);
   cells_match([&](int t, int s) { return recorded(*trace, "blocks.0.ssm.hidden_attn", 1, t, s); });
-  EXPECT_DOUBLE_EQ(view.colorMap()->dataRange().lower, -view.colorMap()->dataRange().upper);
+  EXPECT_DOUBLE_EQ(view.colorScale()->dataRange().lower, -view.colorScale()->dataRange().upper);
   EXPECT_EQ(view.chartTitle(), "Layer 0, channel 3 — hidden attention (raw)");
   const float a = recorded(*trace, "blocks.0.ssm.hidden_attn", 1, 4, 4);
   EXPECT_EQ(view.tooltipAt(4, 4), QString("query “␣” (t = 4)\nkey “␣” (s = 4)\nα = %1")
@@ -400,14 +422,16 @@ TEST_F(AttentionViewTest, HeadViewEmptyStates) {
   EXPECT_EQ(view.chartTitle(), "Attention");
   view.setTrace(trace_of("mamba1-tiny", "abcd", {}));  // Mamba, nothing recorded
   EXPECT_EQ(view.currentMap(), nullptr);
-  EXPECT_FALSE(view.colorMap()->visible());
+  EXPECT_FALSE(view.mapImage()->visible());
+  EXPECT_TRUE(view.shownValues().values.empty());
   EXPECT_EQ(view.mapSelector()->count(), 256);  // every channel can be requested
   view.setTokenCursor(1);
   EXPECT_FALSE(view.cursorRow()->visible());
   view.plot()->replot();
   view.setTrace(trace_of("jamba-tiny", "x", {1}));  // T = 1
   ASSERT_NE(view.currentMap(), nullptr);
-  EXPECT_FLOAT_EQ(float(view.colorMap()->data()->cell(0, 0)), 1.f);  // row-normalised single entry
+  EXPECT_FLOAT_EQ(view.shownValues().at(0, 0), 1.f);  // row-normalised single entry
+  expect_drawn(view);
   view.plot()->replot();
 }
 

@@ -52,10 +52,11 @@ TEST(MainWindow, EveryViewDrawsTheTraceOfTheCurrentModel) {
   // The head view shows a 4×4 causal map (jamba-tiny: attention at layer 2).
   const widgets::ChartView* head = view_named(window, "attention-head");
   ASSERT_NE(head, nullptr);
-  QCPColorMap* map = first_map(head);
-  ASSERT_NE(map, nullptr);
-  EXPECT_EQ(map->data()->keySize(), 4);
-  EXPECT_EQ(map->data()->valueSize(), 4);
+  auto* head_view = dynamic_cast<const widgets::AttentionHeadView*>(head);
+  ASSERT_NE(head_view, nullptr);
+  EXPECT_EQ(head_view->shownValues().cols, 4);
+  EXPECT_EQ(head_view->shownValues().rows, 4);
+  EXPECT_EQ(head_view->mapImage()->pixmap().size(), QSize(4, 4));
   // The attention tab records what it draws, not the state or the routing.
   EXPECT_FALSE(session.trace()->find("blocks.1.moe.router_probs"));
   EXPECT_TRUE(session.trace()->find("blocks.0.ssm.hidden_attn"));

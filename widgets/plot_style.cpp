@@ -174,7 +174,8 @@ void fill_color_map(QCPColorMap* map, const float* values, int cols, int rows, Q
 
 QImage colour_image(const float* values, int cols, int rows, QCPColorGradient gradient,
                     QCPRange range) {
-  QImage img(std::max(cols, 0), std::max(rows, 0), QImage::Format_ARGB32);
+  // Opaque (the gradients are): no alpha scan when it becomes a pixmap, no blending when drawn.
+  QImage img(std::max(cols, 0), std::max(rows, 0), QImage::Format_RGB32);
   std::vector<double> row(static_cast<size_t>(std::max(cols, 0)));
   for (int r = 0; r < rows; ++r) {
     for (int c = 0; c < cols; ++c) row[size_t(c)] = values[size_t(r) * size_t(cols) + size_t(c)];

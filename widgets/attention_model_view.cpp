@@ -4,7 +4,6 @@
 #include <QVBoxLayout>
 
 #include <algorithm>
-#include <future>
 #include <vector>
 
 #include <qcustomplot.h>
@@ -330,35 +329,20 @@ void AttentionModelView::setThumbnails(std::shared_ptr<const analysis::Attention
 
 void AttentionModelView::fillThumbnails() {
   const size_t n = thumbs_.size();
-  // Softmax maps are probabilities in every mode: draw them as they are.
-  auto mode_of = [&](const AttentionMapRef& ref) {
-    return ref.kind == MapKind::Softmax ? MapNorm::Raw : norm_;
+  auto fits = [&](const std::shared_ptr<const analysis::AttentionThumbnails>& t) {
+    return t && t->trace == trace_ && t->cells == kThumbnailCells && t->hidden_mode == norm_ &&
+           t->maps.size() == n;
   };
-  std::vector<const analysis::MapValues*> values(n, nullptr);
-  if (reduced_ && reduced_->trace == trace_ && reduced_->cells == kThumbnailCells &&
-      reduced_->maps.size() == n)
-    for (size_t i = 0; i < n; ++i) values[i] = reduced_->find(i, mode_of(maps_[i]));
-  // What the worker did not reduce (a trace from elsewhere): the reductions read every map whole
-  // (32 maps of 512 × 512 are 32 MB for jamba-tiny), so with many maps a helper thread takes
-  // every other one. Only data is computed there; the widgets are touched below, on this thread.
-  std::vector<analysis::MapValues> own(n);
-  auto reduce = [&](size_t first) {
-    for (size_t i = first; i < n; i += 2)
-      if (!values[i])
-        own[i] = analysis::thumbnail_map(maps_[i], mode_of(maps_[i]), kThumbnailCells);
-  };
-  const size_t missing = size_t(std::count(values.begin(), values.end(), nullptr));
-  if (missing >= 4) {
-    std::future<void> odd = std::async(std::launch::async, reduce, size_t{1});
-    reduce(0);
-    odd.get();  // rethrows what the helper threw
-  } else if (missing > 0) {
-    reduce(0);
-    reduce(1);
-  }
+  // The worker's, or (a trace from elsewhere, another mode just chosen) reduced here once. The
+  // reductions read every map whole (32 maps of 512 × 512 are 32 MB for jamba-tiny).
+  if (!fits(reduced_) && !fits(own_))
+    own_ = std::make_shared<const analysis::AttentionThumbnails>(
+        analysis::attention_thumbnails(trace_, kThumbnailCells, norm_));
+  const analysis::AttentionThumbnails& reduced = fits(reduced_) ? *reduced_ : *own_;
   for (size_t i = 0; i < n; ++i) {
     const AttentionMapRef& ref = maps_[i];
-    const analysis::MapValues& v = values[i] ? *values[i] : own[i];
+    // Softmax maps are probabilities in every mode: drawn as they are (Raw).
+    const analysis::MapValues& v = reduced.maps[i].values;
     QCPItemPixmap* image = thumbs_[i].image;
     image->setPixmap(QPixmap::fromImage(
         colour_image(v.values.data(), static_cast<int>(v.cols), static_cast<int>(v.rows),

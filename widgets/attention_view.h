@@ -65,7 +65,7 @@ class AttentionModelView : public ChartView {
   // Hidden-attention thumbnails follow the head view's normalisation.
   void setNormalisation(seqlens::analysis::MapNorm mode);
   // Thumbnails reduced on the worker. Used for the trace they were made from when it is shown
-  // (with kThumbnailCells cells); a trace without them is reduced here, on the GUI thread.
+  // (with kThumbnailCells cells, in the mode shown); otherwise the maps are reduced here.
   void setThumbnails(std::shared_ptr<const seqlens::analysis::AttentionThumbnails> thumbnails);
 
  signals:
@@ -100,6 +100,7 @@ class AttentionModelView : public ChartView {
   QCPLayoutGrid* legend_ = nullptr;  // colour scales beside the grid
   std::shared_ptr<const ForwardTrace> trace_;
   std::shared_ptr<const analysis::AttentionThumbnails> reduced_;  // from setThumbnails
+  std::shared_ptr<const analysis::AttentionThumbnails> own_;      // reduced here, when it had to
   std::vector<analysis::AttentionMapRef> maps_;
   std::vector<Thumb> thumbs_;
   std::vector<QCPTextElement*> row_labels_;

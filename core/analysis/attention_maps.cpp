@@ -1,7 +1,6 @@
 #include "core/analysis/attention_maps.h"
 
 #include <algorithm>
-#include <array>
 #include <cmath>
 #include <string>
 
@@ -243,45 +242,31 @@ MapValues downsample_map(const MapValues& in, int64_t max_cells) {
   return out;
 }
 
-namespace {
-
-// The thumbnails of one map in every mode of `want` (indexed by MapNorm), from one pass over the
-// map: for each band of rows, the rows are folded column by column into running maxima / minima
-// (element-wise, so they vectorise), then each column block of the band becomes one cell.
-std::array<MapValues, 3> thumbnails_of(const float* map, int64_t T, int64_t S, MapKind kind,
-                                       std::array<bool, 3> want, int64_t max_cells) {
+MapValues thumbnail_map(const float* map, int64_t T, int64_t S, MapKind kind, MapNorm mode,
+                        int64_t max_cells) {
   check_map(map, T, S);
   if (max_cells < 1)
     throw bad("a thumbnail needs at least one cell per side, not " + std::to_string(max_cells));
-  std::array<MapValues, 3> out;
-  const bool raw = want[0], abs = want[1], rel = want[2];
-  if (T <= max_cells && S <= max_cells) {
-    for (MapNorm m : {MapNorm::Raw, MapNorm::AbsMinMax, MapNorm::RowNormalised})
-      if (want[static_cast<size_t>(m)])
-        out[static_cast<size_t>(m)] = normalise_map(map, T, S, kind, m);
-    return out;
-  }
-  const int64_t R = std::min(T, max_cells), Cn = std::min(S, max_cells);
-  for (size_t m = 0; m < 3; ++m)
-    if (want[m]) {
-      out[m].rows = R;
-      out[m].cols = Cn;
-      out[m].values.assign(static_cast<size_t>(R * Cn), 0.f);
-    }
+  if (T <= max_cells && S <= max_cells) return normalise_map(map, T, S, kind, mode);
+  const bool raw = mode == MapNorm::Raw, abs = mode == MapNorm::AbsMinMax;
+  MapValues out;
+  out.rows = std::min(T, max_cells);
+  out.cols = std::min(S, max_cells);
+  out.values.assign(static_cast<size_t>(out.rows * out.cols), 0.f);
+  // For each band of rows, fold the rows column by column into hi[S] (and lo[S]) — element-wise
+  // max / min, which vectorise — then reduce each column block of the band to one cell.
   const size_t n = static_cast<size_t>(S);
-  // Raw: the band's max and min per column, from 0 (an all-positive block keeps its max).
-  // |α| and row-normalised |α|: from −1, below every value, so that a block with no causal entry
-  // stays recognisable (it becomes 0).
-  std::vector<float> hi(raw ? n : 0), lo(raw ? n : 0), hi_abs(abs ? n : 0), hi_rel(rel ? n : 0);
-  // lo / hi of |α| over the causal entries (AbsMinMax's range), per column.
+  std::vector<float> hi(n), lo(raw ? n : 0);
+  // AbsMinMax: lo / hi of |α| over the causal entries, per column, gathered in the same read.
   std::vector<float> min_abs(abs ? n : 0, INFINITY), max_abs(abs ? n : 0, 0.f);
-  float m_raw = 0.f;  // max |α| (Raw colour range)
-  for (int64_t i = 0; i < R; ++i) {
-    std::fill(hi.begin(), hi.end(), 0.f);
+  float m = 0.f;  // max |α| (Raw colour range)
+  for (int64_t i = 0; i < out.rows; ++i) {
+    // Raw: hi / lo start at 0 (an all-positive block keeps its max). Normalised modes: hi starts
+    // below every |α| so that a block with no causal entry stays recognisable (and becomes 0).
+    std::fill(hi.begin(), hi.end(), raw ? 0.f : -1.f);
     std::fill(lo.begin(), lo.end(), 0.f);
-    std::fill(hi_abs.begin(), hi_abs.end(), -1.f);
-    std::fill(hi_rel.begin(), hi_rel.end(), -1.f);
-    for (int64_t t = i * T / R; t < (i + 1) * T / R; ++t) {
+    float* h = hi.data();
+    for (int64_t t = i * T / out.rows; t < (i + 1) * T / out.rows; ++t) {
       const float* row = map + t * S;
       const int64_t end = causal_end(t, T, S);
       if (!raw && t + 1 < T) {
@@ -292,15 +277,12 @@ std::array<MapValues, 3> thumbnails_of(const float* map, int64_t T, int64_t S, M
         for (int64_t b = 0; b < bytes; b += 64) __builtin_prefetch(next + b);
       }
       if (raw) {
-        float* h = hi.data();
         float* l = lo.data();
         for (int64_t s = 0; s < S; ++s) {
           h[s] = std::max(h[s], row[s]);
           l[s] = std::min(l[s], row[s]);
         }
-      }
-      if (abs) {
-        float* h = hi_abs.data();
+      } else if (abs) {
         float* mn = min_abs.data();
         float* mx = max_abs.data();
         for (int64_t s = 0; s < end; ++s) {
@@ -309,43 +291,32 @@ std::array<MapValues, 3> thumbnails_of(const float* map, int64_t T, int64_t S, M
           mn[s] = std::min(mn[s], a);
           mx[s] = std::max(mx[s], a);
         }
-      }
-      if (rel) {
+      } else {
         const float scale = row_scale(row, end);
-        float* h = hi_rel.data();
         for (int64_t s = 0; s < end; ++s) h[s] = std::max(h[s], std::fabs(row[s]) * scale);
       }
     }
-    for (int64_t j = 0; j < Cn; ++j) {
-      const int64_t s0 = j * S / Cn, s1 = (j + 1) * S / Cn;
-      const size_t cell = static_cast<size_t>(i * Cn + j);
+    float* o = out.values.data() + i * out.cols;
+    for (int64_t j = 0; j < out.cols; ++j) {
+      float bh = raw ? 0.f : -1.f, bl = 0.f;
+      for (int64_t s = j * S / out.cols; s < (j + 1) * S / out.cols; ++s) {
+        bh = std::max(bh, h[s]);
+        if (raw) bl = std::min(bl, lo[s]);
+      }
       if (raw) {
-        float bh = 0.f, bl = 0.f;
-        for (int64_t s = s0; s < s1; ++s) {
-          bh = std::max(bh, hi[s]);
-          bl = std::min(bl, lo[s]);
-        }
-        out[0].values[cell] = bh >= -bl ? bh : bl;
-        m_raw = std::max(m_raw, std::max(bh, -bl));
-      }
-      // A block with causal entries gets its max (monotone maps commute with max); AbsMinMax
-      // keeps max |α| (or −1) until its range is known.
-      if (abs) {
-        float bh = -1.f;
-        for (int64_t s = s0; s < s1; ++s) bh = std::max(bh, hi_abs[s]);
-        out[1].values[cell] = bh;
-      }
-      if (rel) {
-        float bh = -1.f;
-        for (int64_t s = s0; s < s1; ++s) bh = std::max(bh, hi_rel[s]);
-        if (bh >= 0.f) out[2].values[cell] = bh;
+        o[j] = bh >= -bl ? bh : bl;
+        m = std::max(m, std::max(bh, -bl));
+      } else if (abs) {
+        o[j] = bh;             // max |α| (or −1 for no causal entry) until the range is known
+      } else if (bh >= 0.f) {  // the block has causal entries (monotone maps commute with max)
+        o[j] = bh;
       }
     }
   }
   if (raw && kind == MapKind::Hidden) {
-    out[0].diverging = true;
-    out[0].hi = m_raw > 0.f ? m_raw : 1.f;
-    out[0].lo = -out[0].hi;
+    out.diverging = true;
+    out.hi = m > 0.f ? m : 1.f;
+    out.lo = -out.hi;
   }
   if (abs) {
     float a_lo = INFINITY, a_hi = 0.f;
@@ -354,18 +325,9 @@ std::array<MapValues, 3> thumbnails_of(const float* map, int64_t T, int64_t S, M
       a_hi = std::max(a_hi, max_abs[s]);
     }
     if (!std::isfinite(a_lo)) a_lo = 0.f;
-    for (float& v : out[1].values) v = v >= 0.f ? minmax_value(v, a_lo, a_hi) : 0.f;
+    for (float& v : out.values) v = v >= 0.f ? minmax_value(v, a_lo, a_hi) : 0.f;
   }
   return out;
-}
-
-}  // namespace
-
-MapValues thumbnail_map(const float* map, int64_t T, int64_t S, MapKind kind, MapNorm mode,
-                        int64_t max_cells) {
-  std::array<bool, 3> want{};
-  want[static_cast<size_t>(mode)] = true;
-  return std::move(thumbnails_of(map, T, S, kind, want, max_cells)[static_cast<size_t>(mode)]);
 }
 
 MapValues thumbnail_map(const AttentionMapRef& ref, MapNorm mode, int64_t max_cells) {
@@ -373,9 +335,8 @@ MapValues thumbnail_map(const AttentionMapRef& ref, MapNorm mode, int64_t max_ce
 }
 
 const MapValues* AttentionThumbnails::find(size_t map, MapNorm mode) const {
-  if (map >= maps.size()) return nullptr;
-  const MapValues& v = maps[map][static_cast<size_t>(mode)];
-  return v.rows > 0 ? &v : nullptr;
+  if (map >= maps.size() || maps[map].mode != mode) return nullptr;
+  return &maps[map].values;
 }
 
 AttentionThumbnails attention_thumbnails(std::shared_ptr<const ForwardTrace> trace,
@@ -385,17 +346,15 @@ AttentionThumbnails attention_thumbnails(std::shared_ptr<const ForwardTrace> tra
     throw bad("a thumbnail needs at least one cell per side, not " + std::to_string(max_cells));
   AttentionThumbnails out;
   out.cells = max_cells;
+  out.hidden_mode = hidden_mode;
   const std::vector<AttentionMapRef> refs = enumerate_attention_maps(*trace);
   out.maps.resize(refs.size());
   oneapi::tbb::parallel_for(
       oneapi::tbb::blocked_range<size_t>(0, refs.size(), 1),
       [&](const oneapi::tbb::blocked_range<size_t>& r) {
         for (size_t i = r.begin(); i < r.end(); ++i) {
-          const AttentionMapRef& m = refs[i];
-          const MapNorm mode = m.kind == MapKind::Hidden ? hidden_mode : MapNorm::Raw;
-          std::array<bool, 3> want{};
-          want[static_cast<size_t>(mode)] = true;
-          out.maps[i] = thumbnails_of(m.data, m.T, m.S, m.kind, want, max_cells);
+          const MapNorm mode = refs[i].kind == MapKind::Hidden ? hidden_mode : MapNorm::Raw;
+          out.maps[i] = {mode, thumbnail_map(refs[i], mode, max_cells)};
         }
       },
       oneapi::tbb::simple_partitioner());

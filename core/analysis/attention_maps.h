@@ -12,7 +12,6 @@
 // s ≤ t + (S − T) (s ≤ t when S = T). Entries above that diagonal are "masked".
 #pragma once
 
-#include <array>
 #include <cstdint>
 #include <memory>
 #include <vector>
@@ -107,11 +106,15 @@ MapValues thumbnail_map(const AttentionMapRef& ref, MapNorm mode, int64_t max_ce
 struct AttentionThumbnails {
   std::shared_ptr<const ForwardTrace> trace;  // the trace they reduce
   int64_t cells = 0;                          // max_cells they were made with
-  // maps[i][mode]: thumbnail_map(enumerate_attention_maps(*trace)[i], mode, cells); empty
-  // (rows = 0) for the modes not computed.
-  std::vector<std::array<MapValues, 3>> maps;
+  MapNorm hidden_mode = MapNorm::RowNormalised;
+  struct Reduced {
+    MapNorm mode = MapNorm::Raw;  // Raw for softmax maps, hidden_mode for hidden ones
+    MapValues values;             // thumbnail_map(map, mode, cells)
+  };
+  std::vector<Reduced> maps;  // one per map of enumerate_attention_maps(*trace), in its order
 
-  // maps[map][mode], or nullptr when it was not computed or `map` is out of range.
+  // The thumbnail of maps[map] in `mode`, or nullptr when it was reduced in another mode or
+  // `map` is out of range.
   const MapValues* find(size_t map, MapNorm mode) const;
 };
 // Reduces every map of `trace` in parallel (call it inside the worker's task arena), each in one

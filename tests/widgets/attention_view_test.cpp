@@ -207,7 +207,8 @@ TEST_F(AttentionViewTest, ModelViewDrawsTheWorkersThumbnailsOfItsTraceOnly) {
   // (L0 channel 0) is a constant.
   analysis::AttentionThumbnails marked =
       analysis::attention_thumbnails(trace, cells, MapNorm::RowNormalised);
-  auto& values = marked.maps[0][size_t(MapNorm::RowNormalised)].values;
+  ASSERT_EQ(marked.maps[0].mode, MapNorm::RowNormalised);
+  auto& values = marked.maps[0].values.values;
   std::fill(values.begin(), values.end(), 0.25f);
   AttentionModelView view;
   view.resize(900, 700);

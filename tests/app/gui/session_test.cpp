@@ -115,7 +115,13 @@ TEST(Session, AttentionThumbnailsArriveWithTheTraceThatRecordsMaps) {
   ASSERT_EQ(thumbs->maps.size(), want.maps.size());
   ASSERT_EQ(thumbs->maps.size(), 2u * 4u + 6u * 4u);  // 4 heads and 4 default channels per layer
   for (size_t i = 0; i < want.maps.size(); ++i)
-    for (size_t m = 0; m < 3; ++m) EXPECT_EQ(thumbs->maps[i][m].values, want.maps[i][m].values);
+    for (analysis::MapNorm m :
+         {analysis::MapNorm::Raw, analysis::MapNorm::AbsMinMax, analysis::MapNorm::RowNormalised}) {
+      ASSERT_EQ(thumbs->find(i, m) == nullptr, want.find(i, m) == nullptr);
+      if (want.find(i, m)) {
+        EXPECT_EQ(thumbs->find(i, m)->values, want.find(i, m)->values);
+      }
+    }
   EXPECT_NE(thumbs->find(0, analysis::MapNorm::AbsMinMax), nullptr);  // L0 channel 0, hidden
   EXPECT_EQ(thumbs->find(0, analysis::MapNorm::RowNormalised), nullptr);
   // A tab that draws no maps gets none.

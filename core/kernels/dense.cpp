@@ -122,17 +122,23 @@ void pack_narrow(float* Wp, float* bp, const float* W, const float* bias, int64_
     }
 }
 
+// Cache lines of the next rows that narrow_tile asks for per 8 steps of its inner loop. A full
+// tile of kMr rows covers kMr·I floats = 3·I/8 lines, exactly what I/8 such requests fetch.
+constexpr int64_t kPrefetchPer8 = 3;
+
 // out rows [0, M) × columns [0, n) (n ≤ kPanel) = a[M,I] · panel[I,kPanel] + b[kPanel]; row
 // strides: out ldo, a lda, panel ldp (all kPanel columns of every panel row are read). b may be
-// null (no bias).
+// null (no bias). `next` (may be null) is a contiguous range of `next_lines` cache lines, the rows
+// of the following tile: their prefetches into L1 are spread evenly over the inner loop.
 template <int M>
 void narrow_tile(float* out, int64_t ldo, const float* a, int64_t lda, const float* panel,
-                 int64_t ldp, const float* b, int64_t I, int64_t n) {
+                 int64_t ldp, const float* b, int64_t I, int64_t n, const float* next = nullptr,
+                 int64_t next_lines = 0) {
 #if defined(__AVX2__) && defined(__FMA__)
   __m256 acc0[M], acc1[M];
 #pragma GCC unroll 8
   for (int r = 0; r < M; ++r) acc0[r] = acc1[r] = _mm256_setzero_ps();
-  for (int64_t i = 0; i < I; ++i) {
+  auto step = [&](int64_t i) {
     const __m256 w0 = _mm256_loadu_ps(panel + i * ldp);
     const __m256 w1 = _mm256_loadu_ps(panel + i * ldp + 8);
 #pragma GCC unroll 8
@@ -141,7 +147,20 @@ void narrow_tile(float* out, int64_t ldo, const float* a, int64_t lda, const flo
       acc0[r] = _mm256_fmadd_ps(ar, w0, acc0[r]);
       acc1[r] = _mm256_fmadd_ps(ar, w1, acc1[r]);
     }
+  };
+  int64_t i = 0;
+  if (next_lines > 0) {
+    // Long rows (the router's I = 256) come cold from memory, kMr rows interleaved, which the
+    // hardware prefetchers follow poorly. A burst of requests for the whole next tile at its
+    // start stalled on the miss buffers; spread like this they overlap with the multiply-adds.
+    for (int64_t line = 0; i + 8 <= I; i += 8) {
+      for (int64_t q = 0; q < kPrefetchPer8 && line < next_lines; ++q, ++line)
+        __builtin_prefetch(next + line * 16, 0, 3);
+#pragma GCC unroll 8
+      for (int64_t k = 0; k < 8; ++k) step(i + k);
+    }
   }
+  for (; i < I; ++i) step(i);  // all of it without prefetching (short rows, strided operands)
   const __m256 b0 = b ? _mm256_loadu_ps(b) : _mm256_setzero_ps();
   const __m256 b1 = b ? _mm256_loadu_ps(b + 8) : _mm256_setzero_ps();
 #pragma GCC unroll 8
@@ -170,50 +189,59 @@ void narrow_tile(float* out, int64_t ldo, const float* a, int64_t lda, const flo
 #endif
 }
 
-// narrow_tile for m = 1..kMr rows (the remainder of a row range).
-void narrow_tile_rows(int64_t m, float* out, int64_t ldo, const float* a, int64_t lda,
-                      const float* panel, int64_t ldp, const float* b, int64_t I, int64_t n) {
-  switch (m) {
-    case 6:
-      return narrow_tile<6>(out, ldo, a, lda, panel, ldp, b, I, n);
-    case 5:
-      return narrow_tile<5>(out, ldo, a, lda, panel, ldp, b, I, n);
-    case 4:
-      return narrow_tile<4>(out, ldo, a, lda, panel, ldp, b, I, n);
-    case 3:
-      return narrow_tile<3>(out, ldo, a, lda, panel, ldp, b, I, n);
-    case 2:
-      return narrow_tile<2>(out, ldo, a, lda, panel, ldp, b, I, n);
-    default:
-      return narrow_tile<1>(out, ldo, a, lda, panel, ldp, b, I, n);
-  }
-}
-
 // Prefetch hint for [begin, end), one per cache line; locality 3 → L1, 1 → L2.
 template <int Locality>
 void prefetch_span(const float* begin, const float* end) {
   for (const float* p = begin; p < end; p += 16) __builtin_prefetch(p, 0, Locality);
 }
 
+// narrow_tile for m = 1..kMr rows (the remainder of a row range).
+void narrow_tile_rows(int64_t m, float* out, int64_t ldo, const float* a, int64_t lda,
+                      const float* panel, int64_t ldp, const float* b, int64_t I, int64_t n,
+                      const float* next = nullptr, int64_t next_lines = 0) {
+  switch (m) {
+    case 6:
+      return narrow_tile<6>(out, ldo, a, lda, panel, ldp, b, I, n, next, next_lines);
+    case 5:
+      return narrow_tile<5>(out, ldo, a, lda, panel, ldp, b, I, n, next, next_lines);
+    case 4:
+      return narrow_tile<4>(out, ldo, a, lda, panel, ldp, b, I, n, next, next_lines);
+    case 3:
+      return narrow_tile<3>(out, ldo, a, lda, panel, ldp, b, I, n, next, next_lines);
+    case 2:
+      return narrow_tile<2>(out, ldo, a, lda, panel, ldp, b, I, n, next, next_lines);
+    default:
+      return narrow_tile<1>(out, ldo, a, lda, panel, ldp, b, I, n, next, next_lines);
+  }
+}
+
 // Rows [t0, t1) × panels [p0, p1) of out[T,O] from Wp, bp packed from panel p0 on.
 void narrow_block(float* out, const float* in, const float* Wp, const float* bp, int64_t T,
                   int64_t I, int64_t O, int64_t t0, int64_t t1, int64_t p0, int64_t p1) {
   constexpr int64_t kAhead = 16;
+  const bool long_rows = I > kSmallInner;
   for (int64_t t = t0; t < t1; t += kMr) {
     const int64_t m = std::min(kMr, t1 - t);
     const float* a = in + t * I;
-    // Long rows (the router's I = 256) stream from memory, kMr rows interleaved, which the
-    // hardware prefetchers follow poorly (cold x: 1.4 ms → 0.92 ms per core for T = 8192): ask
-    // for the rows kAhead tiles ahead into L2 and the next tile's rows into L1.
-    prefetch_span<1>(in + std::min(t + kAhead * kMr, T) * I,
-                     in + std::min(t + (kAhead + 1) * kMr, T) * I);
-    prefetch_span<3>(in + std::min(t + kMr, T) * I, in + std::min(t + 2 * kMr, T) * I);
+    // The next tile's rows (contiguous: the row stride is I; none past T). Long rows (the
+    // router's I = 256) come cold from memory: narrow_tile fetches them during this tile's first
+    // panel. Short rows (dt_proj's I = 16: six lines per tile) are asked for at once, into L1, and
+    // kAhead tiles ahead into L2; fetching them the long rows' way made dt_proj ~20 % slower.
+    const int64_t next_end = std::min(t + 2 * kMr, T);
+    const int64_t next_rows = std::max<int64_t>(0, next_end - t - kMr);
+    const int64_t next_lines = long_rows ? (next_rows * I + 15) / 16 : 0;
+    if (!long_rows) {
+      prefetch_span<1>(in + std::min(t + kAhead * kMr, T) * I,
+                       in + std::min(t + (kAhead + 1) * kMr, T) * I);
+      prefetch_span<3>(in + std::min(t + kMr, T) * I, in + next_end * I);
+    }
     for (int64_t p = p0; p < p1; ++p) {
       float* y = out + t * O + p * kPanel;
       const float* panel = Wp + (p - p0) * I * kPanel;
       const float* b = bp + (p - p0) * kPanel;
       const int64_t n = std::min(kPanel, O - p * kPanel);
-      narrow_tile_rows(m, y, O, a, I, panel, kPanel, b, I, n);
+      narrow_tile_rows(m, y, O, a, I, panel, kPanel, b, I, n, a + kMr * I,
+                       p == p0 ? next_lines : 0);
     }
   }
 }

@@ -85,17 +85,24 @@ AttentionHeadView::AttentionHeadView(QWidget* parent)
   image_->setSelectable(false);
   image_->setLayer(QStringLiteral("main"));
   scale_ = new QCPColorScale(plot_);
-  plot_->plotLayout()->addElement(0, 1, scale_);
   scale_->setBarWidth(14);
   auto* group = new QCPMarginGroup(plot_);
   rect_->setMarginGroup(QCP::msTop | QCP::msBottom, group);
   scale_->setMarginGroup(QCP::msTop | QCP::msBottom, group);
-  plot_->plotLayout()->insertRow(0);
+  // The title on a row of its own above [map | colour scale], so it spans the whole plot and
+  // wraps at its width instead of holding the map's column wider than a narrow panel.
+  QCPLayoutGrid* top = plot_->plotLayout();
+  auto* body = new QCPLayoutGrid;
+  top->take(rect_);
+  top->simplify();
   QFont title_font = font();
   title_font.setPointSizeF(title_font.pointSizeF() * 1.15);
   title_font.setBold(true);
-  title_ = new QCPTextElement(plot_, QString(), title_font);
-  plot_->plotLayout()->addElement(0, 0, title_);
+  title_ = new WrappedText(plot_, QString(), title_font);
+  top->addElement(0, 0, title_);
+  top->addElement(1, 0, body);
+  body->addElement(0, 0, rect_);
+  body->addElement(0, 1, scale_);
   plot_->yAxis->setRangeReversed(true);  // query 0 at the top, as in a matrix
   plot_->xAxis->setLabel(tr("key token (s)"));
   plot_->yAxis->setLabel(tr("query token (t)"));

@@ -213,24 +213,25 @@ void setup_view_plot(QCustomPlot* plot) {
     overlay->setMode(QCPLayer::lmLogical);
 }
 
-WrappedText::WrappedText(QCustomPlot* plot, const QString& text, const QFont& font)
-    : QCPTextElement(plot, text, font) {
+WrappedText::WrappedText(QCustomPlot* plot, const QString& text, const QFont& font, double share,
+                         int reserve)
+    : QCPTextElement(plot, text, font), share_(share), reserve_(reserve) {
   setTextFlags(Qt::AlignCenter | Qt::TextWordWrap);
 }
 
 int WrappedText::wrappedHeight() const {
-  // The element spans the plot: wrap at the viewport's width (current at every replot, unlike
-  // the rect of the previous layout pass), less the margins around it.
+  // Wrap at the viewport's width (current at every replot, unlike the rect of the previous layout
+  // pass) or the column's share of it, less the margins around the element.
   const QMargins m = margins();
-  const int width =
-      std::max(kPlotMinWidth / 2,
-               (mParentPlot ? mParentPlot->viewport().width() : 0) - m.left() - m.right() - 2 * 6);
+  const int plot_width = mParentPlot ? mParentPlot->viewport().width() : 0;
+  const int width = std::max(kPlotMinWidth / 4,
+                             int(share_ * (plot_width - reserve_)) - m.left() - m.right() - 2 * 6);
   return QFontMetrics(mFont).boundingRect(QRect(0, 0, width, 1 << 20), mTextFlags, mText).height();
 }
 
 QSize WrappedText::minimumOuterSizeHint() const {
   const QMargins m = margins();
-  return {kPlotMinWidth / 2 + m.left() + m.right(), wrappedHeight() + m.top() + m.bottom()};
+  return {kPlotMinWidth / 4 + m.left() + m.right(), wrappedHeight() + m.top() + m.bottom()};
 }
 
 QSize WrappedText::maximumOuterSizeHint() const {

@@ -56,16 +56,22 @@ inline constexpr int kPlotMinHeight = 180;
 // layer alone, and a second buffer costs a clear and a blend of the whole plot on every replot.
 void setup_view_plot(QCustomPlot* plot);
 
-// A sentence over or under a chart, spanning the plot's width: it wraps to that width instead of
-// asking for its whole length as the plot's minimum width (QCPTextElement's default).
+// A sentence over or under a chart: it wraps to the width it has instead of asking for its whole
+// length as the plot's minimum width (QCPTextElement's default). By default it spans the plot;
+// inside a sub-grid, `share` is its column's part of the plot's width (the column's stretch factor
+// over their sum) after `reserve` pixels of spacing.
 class WrappedText : public QCPTextElement {
  public:
-  WrappedText(QCustomPlot* plot, const QString& text, const QFont& font);
+  WrappedText(QCustomPlot* plot, const QString& text, const QFont& font, double share = 1.0,
+              int reserve = 0);
   QSize minimumOuterSizeHint() const override;
   QSize maximumOuterSizeHint() const override;
+  void setShare(double share) { share_ = share; }
 
  private:
   int wrappedHeight() const;
+  double share_;
+  int reserve_;
 };
 
 }  // namespace seqlens::widgets

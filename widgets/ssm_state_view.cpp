@@ -104,6 +104,7 @@ SsmStateView::SsmStateView(QWidget* parent)
     refreshStep();
   });
   connect(plot_, &QCustomPlot::mouseMove, this, &SsmStateView::onMouseMove);
+  connect(plot_, &QCustomPlot::beforeReplot, this, &SsmStateView::updateTimeTicker);
   plot_->setMouseTracking(true);
   plot_->installEventFilter(this);
 
@@ -551,10 +552,20 @@ void SsmStateView::setTokenCursor(int token) {
 }
 
 void SsmStateView::updateTimeTicker() {
-  // One label per token when they fit (about 11 px each), thinned otherwise.
-  const int width = std::max(200, plot_->viewport().width() * 3 / 5);  // the time column's share
-  auto ticker = token_ticker(labels_, std::max(8, width / 11));
-  for (QCPAxisRect* r : {state_rect_, delta_rect_, b_rect_, c_rect_}) bottom(r)->setTicker(ticker);
+  updateColumns();
+  if (!state_rect_ || labels_.isEmpty()) return;
+  // One label per token when they fit (about 11 px each), thinned otherwise. The axis rect's width
+  // from the last layout, or before the first one an estimate: the time column's share.
+  const int width = state_rect_->width() > 50 ? state_rect_->width()
+                                              : std::max(200, plot_->viewport().width() * 3 / 5);
+  const int ticks = std::max(8, width / 11);
+  if (ticks != time_ticks_ || labels_ != ticked_labels_) {
+    time_ticks_ = ticks;
+    ticked_labels_ = labels_;
+    auto ticker = token_ticker(labels_, ticks);
+    for (QCPAxisRect* r : {state_rect_, delta_rect_, b_rect_, c_rect_})
+      bottom(r)->setTicker(ticker);
+  }
   updateDeltaFill();
 }
 

@@ -35,6 +35,8 @@ class QCPTextElement;
 
 namespace seqlens::widgets {
 
+class WrappedText;
+
 class SsmStateView : public ChartView {
   Q_OBJECT
  public:
@@ -107,7 +109,12 @@ class SsmStateView : public ChartView {
   void refreshStep();  // step t: cursor, visible columns, decomposition
   void onMouseMove(QMouseEvent* e);
   void advance();
+  // Thins the time axes' token labels to the state map's width (from the last layout); run before
+  // every replot, it rebuilds the ticker only when the count or the labels change.
   void updateTimeTicker();
+  // The body's column widths for the plot's width: a narrow plot (the Compare tab) gives the side
+  // charts a larger share. Run before every replot, with updateTimeTicker.
+  void updateColumns();
   void updateDeltaFill();  // polygon fill under Δ for few tokens, column bars for many
   void showStateTip(QMouseEvent* e, int token);
 
@@ -118,6 +125,8 @@ class SsmStateView : public ChartView {
   analysis::SsmInputs inputs_;
   analysis::HalfLives half_lives_;
   QStringList labels_;
+  QStringList ticked_labels_;  // the labels and count of the time axes' current ticker
+  int time_ticks_ = -1;
   QString message_;
   int token_cursor_ = -1;
   int hovered_ = -1;
@@ -144,7 +153,8 @@ class SsmStateView : public ChartView {
   QCPAxisRect *state_rect_ = nullptr, *delta_rect_ = nullptr, *b_rect_ = nullptr,
               *c_rect_ = nullptr, *hl_rect_ = nullptr, *step_rect_ = nullptr;
   QCPLegend* hl_legend_ = nullptr;
-  QCPTextElement *hl_title_ = nullptr, *step_title_ = nullptr;
+  QCPLegend* step_legend_ = nullptr;
+  WrappedText *hl_title_ = nullptr, *step_title_ = nullptr;
   QCPColorScale *state_scale_ = nullptr, *bc_scale_ = nullptr;
   QCPColorMap *state_map_ = nullptr, *b_map_ = nullptr, *c_map_ = nullptr;
   QCPGraph *delta_graph_ = nullptr, *delta_mean_graph_ = nullptr;

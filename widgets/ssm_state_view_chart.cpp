@@ -79,11 +79,17 @@ const QColor kMeanColor(127, 127, 127);
 const QColor kDecayColor(67, 147, 195);
 const QColor kWriteColor(230, 115, 30);
 const QColor kHighlight(214, 39, 40);
+// The body's two columns: charts over time, and the side charts (half-lives, one step). Below
+// kNarrowPlot pixels the side column's share grows, so its charts keep a usable width.
+constexpr double kTimeStretch = 2.4, kTimeStretchNarrow = 1.5, kSideStretch = 1.0;
+constexpr int kColumnSpacing = 12;
+constexpr int kNarrowPlot = 900;
 
 }  // namespace
 
 void SsmStateView::buildPlot() {
   plot_->plotLayout()->clear();
+  time_ticks_ = -1;  // new axes: their ticker is set again
   plot_->setAutoAddPlottableToLegend(false);
   title_el_ = new QCPTextElement(plot_, QString(),
                                  QFont(font().family(), font().pointSize() + 1, QFont::DemiBold));
@@ -103,8 +109,7 @@ void SsmStateView::buildPlot() {
   auto* side_grid = new QCPLayoutGrid;
   body_->addElement(0, 0, time_grid);
   body_->addElement(0, 1, side_grid);
-  body_->setColumnStretchFactors({2.4, 1.0});
-  body_->setColumnSpacing(12);
+  body_->setColumnSpacing(kColumnSpacing);
 
   // Left: the state heat map, Δ, B and C on one time axis.
   state_rect_ = make_rect(plot_);
@@ -188,8 +193,9 @@ void SsmStateView::buildPlot() {
   hl_rect_ = make_rect(plot_);
   step_rect_ = make_rect(plot_);
   const QFont small_bold(font().family(), font().pointSize(), QFont::DemiBold);
-  hl_title_ = new QCPTextElement(plot_, QString(), small_bold);
-  step_title_ = new QCPTextElement(plot_, QString(), small_bold);
+  // Titles wrap at the side column's width (updateColumns sets their share).
+  hl_title_ = new WrappedText(plot_, QString(), small_bold, 1.0, kColumnSpacing);
+  step_title_ = new WrappedText(plot_, QString(), small_bold, 1.0, kColumnSpacing);
   side_grid->addElement(0, 0, hl_title_);
   side_grid->addElement(1, 0, hl_rect_);
   side_grid->addElement(2, 0, step_title_);
@@ -252,7 +258,8 @@ void SsmStateView::buildPlot() {
   state_dots_ = plot_->addGraph(sx, sy);
   state_dots_->setLineStyle(QCPGraph::lsNone);
   state_dots_->setScatterStyle(QCPScatterStyle(QCPScatterStyle::ssDiamond, 6));
-  QCPLegend* step_legend = make_legend(step_rect_);
+  step_legend_ = make_legend(step_rect_);
+  QCPLegend* step_legend = step_legend_;
   for (QCPAbstractPlottable* p : std::initializer_list<QCPAbstractPlottable*>{
            prev_bars_, decay_bars_, write_bars_, state_dots_})
     p->addToLegend(step_legend);
@@ -309,6 +316,18 @@ void SsmStateView::applyPalette() {
   hl_length_text_->setBrush(band);
   hl_length_text_->setPadding(QMargins(3, 1, 3, 1));
   replot_when_visible(plot_);
+}
+
+void SsmStateView::updateColumns() {
+  if (!body_) return;
+  const double time = plot_->viewport().width() < kNarrowPlot ? kTimeStretchNarrow : kTimeStretch;
+  body_->setColumnStretchFactors({time, kSideStretch});
+  const double side_share = kSideStretch / (time + kSideStretch);
+  for (WrappedText* t : {hl_title_, step_title_}) t->setShare(side_share);
+  // On a short step chart the legend would hide the bars: leave it out there (the rect's height is
+  // the last layout's; 0 before the first).
+  const int h = step_rect_->height();
+  step_legend_->setVisible(h <= 0 || h >= 2 * step_legend_->minimumOuterSizeHint().height());
 }
 
 }  // namespace seqlens::widgets

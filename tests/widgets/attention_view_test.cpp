@@ -23,6 +23,7 @@
 
 #include "core/model/presets.h"
 #include "core/model/tokenizer.h"
+#include "tests/support/plot_text.h"
 #include "tests/support/qt_app.h"
 #include "widgets/export.h"
 #include "widgets/plot_style.h"
@@ -182,7 +183,7 @@ TEST_F(AttentionViewTest, ModelViewHandlesEmptyPureAndLongTraces) {
   EXPECT_EQ(view.thumbnailCount(), 0);
   view.setTrace(trace_of("mamba2-tiny", "abcd", {1, 5}));
   EXPECT_EQ(view.thumbnailCount(), 8);
-  EXPECT_EQ(view.thumbnailLabel(1), "L0 head 5");
+  EXPECT_EQ(view.thumbnailLabel(1), "L0 h5");
   view.setTrace(trace_of("jamba-tiny", "a", {2}));  // T = 1
   ASSERT_EQ(view.thumbnailCount(), 2 * 4 + 6);
   EXPECT_EQ(view.thumbnailValues(0).cols, 1);
@@ -305,6 +306,20 @@ TEST_F(AttentionViewTest, HeadViewDrawsSoftmaxAsProbabilitiesWithTokenAxes) {
   EXPECT_EQ(view.currentMap()->index, 0);
   EXPECT_EQ(layers.count(), 0);
   EXPECT_EQ(view.mapSelector()->count(), 4);
+}
+
+TEST_F(AttentionViewTest, HeadViewTitleWrapsInANarrowPanel) {
+  // On the Compare tab the head view is ~440 px wide: its title spans the plot and wraps.
+  auto trace = trace_of("llama-tiny", "The old lighthouse keeper climbed the stairs", {});
+  for (int width : {440, 900}) {
+    AttentionHeadView view;
+    view.resize(width, 500);
+    view.setTrace(trace);
+    view.show();
+    ASSERT_TRUE(QTest::qWaitForWindowExposed(&view));
+    view.plot()->replot();
+    test::expect_text_fits(view.plot());
+  }
 }
 
 TEST_F(AttentionViewTest, HeadViewNormalisesHiddenAttentionAndRequestsChannels) {

@@ -22,6 +22,7 @@
 #include "core/analysis/ssm_analysis.h"
 #include "core/model/presets.h"
 #include "core/model/tokenizer.h"
+#include "tests/support/plot_text.h"
 #include "tests/support/qt_app.h"
 #include "widgets/plot_style.h"
 
@@ -172,6 +173,30 @@ TEST_F(SsmStateView_, DeltaIsFilledByAPolygonForFewTokensAndByColumnsForMany) {
   v.setTrace(few);
   EXPECT_FALSE(v.deltaFillBars()->visible());
   EXPECT_NE(v.deltaGraph()->brush().style(), Qt::NoBrush);
+}
+
+TEST_F(SsmStateView_, NarrowPlotWrapsItsTitlesAndThinsTheTokenLabels) {
+  // The Compare tab's width at a 1400 px window: the side charts' titles wrap in their column,
+  // and the time axis labels one token per ~11 px of the state map at most.
+  std::string text;
+  while (text.size() < 159) text += kSentence;
+  text.resize(159);
+  const auto trace = trace_of("mamba1-tiny", text);
+  for (int width : {620, 1100}) {
+    SsmStateView v;
+    v.resize(width, 480);
+    v.setTrace(trace);
+    v.show();
+    ASSERT_TRUE(QTest::qWaitForWindowExposed(&v));
+    for (int i = 0; i < 2; ++i) v.plot()->replot();  // ticks follow the last layout's width
+    test::expect_text_fits(v.plot());
+    const QCPAxisRect* state = v.stateMap()->keyAxis()->axisRect();
+    const auto ticker = v.stateMap()->keyAxis()->ticker().dynamicCast<QCPAxisTickerText>();
+    ASSERT_TRUE(ticker);
+    const int ticks = static_cast<int>(ticker->ticks().size());
+    EXPECT_LE(ticks, std::max(8, state->width() / 11) + 1) << width;
+    EXPECT_GE(ticks, 8) << width;
+  }
 }
 
 TEST_F(SsmStateView_, PlayAdvancesTimeAndStopsAtTheEnd) {

@@ -121,7 +121,7 @@
         <translation>Гибрид (jamba-tiny): маршрутизация экспертов</translation>
     </message>
     <message>
-        <location filename="../app/gui/compare_view.cpp" line="50" />
+        <location filename="../app/gui/compare_view.cpp" line="53" />
         <source>Hover a token in any panel: every panel shows the same token.</source>
         <translation>Наведите на токен в любой панели — все панели покажут тот же токен.</translation>
     </message>
@@ -216,294 +216,294 @@
 <context>
     <name>seqlens::app::MainWindow</name>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="63" />
+        <location filename="../app/gui/main_window.cpp" line="64" />
         <source>SeqLens</source>
         <translation>SeqLens</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="68" />
+        <location filename="../app/gui/main_window.cpp" line="69" />
         <source>Model</source>
         <translation>Модель</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="55" />
+        <location filename="../app/gui/main_window.cpp" line="56" />
         <source>%1 GiB</source>
         <translation>%1 ГиБ</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="56" />
+        <location filename="../app/gui/main_window.cpp" line="57" />
         <source>%1 MiB</source>
         <translation>%1 МиБ</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="57" />
+        <location filename="../app/gui/main_window.cpp" line="58" />
         <source>%1 KiB</source>
         <translation>%1 КиБ</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="79" />
+        <location filename="../app/gui/main_window.cpp" line="80" />
         <source>Input</source>
         <translation>Вход</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="86" />
+        <location filename="../app/gui/main_window.cpp" line="87" />
         <source>Layers</source>
         <translation>Слои</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="104" />
+        <location filename="../app/gui/main_window.cpp" line="105" />
         <source>Attention</source>
         <translation>Внимание</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="106" />
+        <location filename="../app/gui/main_window.cpp" line="107" />
         <source>SSM state</source>
         <translation>Состояние SSM</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="108" />
+        <location filename="../app/gui/main_window.cpp" line="109" />
         <source>Routing</source>
         <translation>Маршрутизация</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="110" />
+        <location filename="../app/gui/main_window.cpp" line="111" />
         <source>Scaling</source>
         <translation>Масштабирование</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="112" />
+        <location filename="../app/gui/main_window.cpp" line="113" />
         <source>Projection</source>
         <translation>Прогноз</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="114" />
+        <location filename="../app/gui/main_window.cpp" line="115" />
         <source>Compare</source>
         <translation>Сравнение</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="129" />
+        <location filename="../app/gui/main_window.cpp" line="130" />
         <source>Cancel</source>
         <translation>Отмена</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="216" />
+        <location filename="../app/gui/main_window.cpp" line="225" />
         <source>&amp;File</source>
         <translation>&amp;Файл</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="217" />
+        <location filename="../app/gui/main_window.cpp" line="226" />
         <source>&amp;Open Model…</source>
         <translation>&amp;Открыть модель…</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="220" />
+        <location filename="../app/gui/main_window.cpp" line="229" />
         <source>&amp;Export View…</source>
         <translation>&amp;Экспорт представления…</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="221" />
+        <location filename="../app/gui/main_window.cpp" line="230" />
         <source>Ctrl+E</source>
         <translation>Ctrl+E</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="222" />
+        <location filename="../app/gui/main_window.cpp" line="231" />
         <source>Export &amp;All Views…</source>
         <translation>Экспорт &amp;всех представлений…</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="223" />
+        <location filename="../app/gui/main_window.cpp" line="232" />
         <source>Ctrl+Shift+E</source>
         <translation>Ctrl+Shift+E</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="224" />
+        <location filename="../app/gui/main_window.cpp" line="233" />
         <source>Export &amp;Trace (.npz + .json)…</source>
         <translation>Экспорт &amp;трассы (.npz + .json)…</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="225" />
+        <location filename="../app/gui/main_window.cpp" line="234" />
         <source>Export &amp;Scaling Results (CSV/JSON)…</source>
         <translation>Экспорт результатов &amp;масштабирования (CSV/JSON)…</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="226" />
+        <location filename="../app/gui/main_window.cpp" line="235" />
         <source>Export Timing &amp;Profile (Perfetto JSON)…</source>
         <translation>Экспорт &amp;профиля времени (Perfetto JSON)…</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="228" />
+        <location filename="../app/gui/main_window.cpp" line="237" />
         <source>&amp;Quit</source>
         <translation>&amp;Выход</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="231" />
+        <location filename="../app/gui/main_window.cpp" line="240" />
         <source>&amp;View</source>
         <translation>&amp;Вид</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="232" />
+        <location filename="../app/gui/main_window.cpp" line="241" />
         <source>&amp;Language</source>
         <translation>&amp;Язык</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="244" />
+        <location filename="../app/gui/main_window.cpp" line="253" />
         <source>&amp;Theme</source>
         <translation>&amp;Тема</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="248" />
+        <location filename="../app/gui/main_window.cpp" line="257" />
         <source>System</source>
         <translation>Системная</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="249" />
+        <location filename="../app/gui/main_window.cpp" line="258" />
         <source>Light</source>
         <translation>Светлая</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="250" />
+        <location filename="../app/gui/main_window.cpp" line="259" />
         <source>Dark</source>
         <translation>Тёмная</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="257" />
+        <location filename="../app/gui/main_window.cpp" line="266" />
         <source>&amp;Presenter Mode</source>
         <translation>Режим &amp;презентации</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="265" />
+        <location filename="../app/gui/main_window.cpp" line="274" />
         <source>&amp;Help</source>
         <translation>&amp;Справка</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="266" />
+        <location filename="../app/gui/main_window.cpp" line="275" />
         <source>&amp;About SeqLens</source>
         <translation>&amp;О программе SeqLens</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="268" />
+        <location filename="../app/gui/main_window.cpp" line="277" />
         <source>About SeqLens</source>
         <translation>О программе SeqLens</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="269" />
+        <location filename="../app/gui/main_window.cpp" line="278" />
         <source>&lt;b&gt;SeqLens&lt;/b&gt;&lt;p&gt;See how Transformers, Mamba and hybrid models work and what they cost: attention maps, the SSM state, expert routing and scaling, live.&lt;/p&gt;</source>
         <translation>&lt;b&gt;SeqLens&lt;/b&gt;&lt;p&gt;Как работают трансформеры, Mamba и гибридные модели и чего они стоят: карты внимания, состояние SSM, маршрутизация экспертов и масштабирование — вживую.&lt;/p&gt;</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="297" />
+        <location filename="../app/gui/main_window.cpp" line="306" />
         <source>Export “%1”…</source>
         <translation>Экспорт «%1»…</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="298" />
+        <location filename="../app/gui/main_window.cpp" line="307" />
         <source>Export All Views…</source>
         <translation>Экспорт всех представлений…</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="373" />
+        <location filename="../app/gui/main_window.cpp" line="382" />
         <source>SeqLens — %1</source>
         <translation>SeqLens — %1</translation>
     </message>
     <message numerus="yes">
-        <location filename="../app/gui/main_window.cpp" line="390" />
+        <location filename="../app/gui/main_window.cpp" line="400" />
         <source>%n token(s) · forward %1 ms · peak %2 · cache and state %3</source>
         <translation><numerusform>%n токен · прямой проход %1 мс · пик %2 · кэш и состояние %3</numerusform><numerusform>%n токена · прямой проход %1 мс · пик %2 · кэш и состояние %3</numerusform><numerusform>%n токенов · прямой проход %1 мс · пик %2 · кэш и состояние %3</numerusform></translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="399" />
+        <location filename="../app/gui/main_window.cpp" line="409" />
         <source> · layers 0–%1 of %2, the last without its MLP / MoE (all this tab shows)</source>
         <translation> · слои 0–%1 из %2, последний — без MLP / MoE (всё, что показывает эта вкладка)</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="401" />
+        <location filename="../app/gui/main_window.cpp" line="411" />
         <source> · layers 0–%1 of %2, the last without its experts (all this tab shows)</source>
         <translation> · слои 0–%1 из %2, последний — без экспертов (всё, что показывает эта вкладка)</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="403" />
+        <location filename="../app/gui/main_window.cpp" line="413" />
         <source> · layers 0–%1 of %2 (all this tab shows)</source>
         <translation> · слои 0–%1 из %2 (всё, что показывает эта вкладка)</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="460" />
+        <location filename="../app/gui/main_window.cpp" line="471" />
         <source>Scaling stopped: %1</source>
         <translation>Масштабирование остановлено: %1</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="470" />
-        <location filename="../app/gui/main_window.cpp" line="488" />
-        <location filename="../app/gui/main_window.cpp" line="520" />
-        <location filename="../app/gui/main_window.cpp" line="539" />
-        <location filename="../app/gui/main_window.cpp" line="569" />
+        <location filename="../app/gui/main_window.cpp" line="481" />
+        <location filename="../app/gui/main_window.cpp" line="499" />
+        <location filename="../app/gui/main_window.cpp" line="531" />
+        <location filename="../app/gui/main_window.cpp" line="550" />
+        <location filename="../app/gui/main_window.cpp" line="580" />
         <source>Export failed</source>
         <translation>Экспорт не удался</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="472" />
-        <location filename="../app/gui/main_window.cpp" line="537" />
-        <location filename="../app/gui/main_window.cpp" line="568" />
+        <location filename="../app/gui/main_window.cpp" line="483" />
+        <location filename="../app/gui/main_window.cpp" line="548" />
+        <location filename="../app/gui/main_window.cpp" line="579" />
         <source>Wrote %1</source>
         <translation>Записан %1</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="478" />
+        <location filename="../app/gui/main_window.cpp" line="489" />
         <source>Export all views to folder</source>
         <translation>Экспорт всех представлений в папку</translation>
     </message>
     <message numerus="yes">
-        <location filename="../app/gui/main_window.cpp" line="489" />
+        <location filename="../app/gui/main_window.cpp" line="500" />
         <source>Wrote %n file(s) to %1</source>
         <translation><numerusform>Записан %n файл в %1</numerusform><numerusform>Записано %n файла в %1</numerusform><numerusform>Записано %n файлов в %1</numerusform></translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="496" />
+        <location filename="../app/gui/main_window.cpp" line="507" />
         <source>Export trace</source>
         <translation>Экспорт трассы</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="496" />
+        <location filename="../app/gui/main_window.cpp" line="507" />
         <source>NumPy archive (*.npz)</source>
         <translation>Архив NumPy (*.npz)</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="519" />
+        <location filename="../app/gui/main_window.cpp" line="530" />
         <source>Wrote %1 and its .json sidecar</source>
         <translation>Записаны %1 и его описание .json</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="525" />
-        <location filename="../app/gui/main_window.cpp" line="530" />
+        <location filename="../app/gui/main_window.cpp" line="536" />
+        <location filename="../app/gui/main_window.cpp" line="541" />
         <source>Export scaling results</source>
         <translation>Экспорт результатов масштабирования</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="526" />
+        <location filename="../app/gui/main_window.cpp" line="537" />
         <source>Measure first: Scaling tab ▸ Measure.</source>
         <translation>Сначала выполните измерение: вкладка «Масштабирование» ▸ «Измерить».</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="532" />
+        <location filename="../app/gui/main_window.cpp" line="543" />
         <source>CSV (*.csv);;JSON (*.json)</source>
         <translation>CSV (*.csv);;JSON (*.json)</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="547" />
+        <location filename="../app/gui/main_window.cpp" line="558" />
         <source>Export timing profile</source>
         <translation>Экспорт профиля времени</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="548" />
+        <location filename="../app/gui/main_window.cpp" line="559" />
         <source>Trace events for Perfetto / chrome://tracing (*.json)</source>
         <translation>События трассировки для Perfetto / chrome://tracing (*.json)</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="166" />
+        <location filename="../app/gui/main_window.cpp" line="175" />
         <source>Error: %1</source>
         <translation>Ошибка: %1</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="362" />
+        <location filename="../app/gui/main_window.cpp" line="371" />
         <source>Open Hugging Face model directory</source>
         <translation>Открыть каталог модели Hugging Face</translation>
     </message>
@@ -634,7 +634,7 @@
 <context>
     <name>seqlens::app::Session</name>
     <message>
-        <location filename="../app/gui/session.cpp" line="93" />
+        <location filename="../app/gui/session.cpp" line="94" />
         <source>custom %1</source>
         <translation>своя %1</translation>
     </message>
@@ -657,96 +657,96 @@
         <translation>выберите для записи…</translation>
     </message>
     <message>
-        <location filename="../widgets/attention_head_view.cpp" line="95" />
-        <location filename="../widgets/attention_head_view.cpp" line="497" />
+        <location filename="../widgets/attention_head_view.cpp" line="107" />
+        <location filename="../widgets/attention_head_view.cpp" line="512" />
         <source>key token (s)</source>
         <translation>токен-ключ (s)</translation>
     </message>
     <message>
-        <location filename="../widgets/attention_head_view.cpp" line="96" />
-        <location filename="../widgets/attention_head_view.cpp" line="498" />
+        <location filename="../widgets/attention_head_view.cpp" line="108" />
+        <location filename="../widgets/attention_head_view.cpp" line="513" />
         <source>query token (t)</source>
         <translation>токен-запрос (t)</translation>
     </message>
     <message>
-        <location filename="../widgets/attention_head_view.cpp" line="127" />
+        <location filename="../widgets/attention_head_view.cpp" line="139" />
         <source>Attention map (head)</source>
         <translation>Карта внимания (голова)</translation>
     </message>
     <message>
-        <location filename="../widgets/attention_head_view.cpp" line="135" />
+        <location filename="../widgets/attention_head_view.cpp" line="147" />
         <source>Raw α (signed)</source>
         <translation>Исходные α (со знаком)</translation>
     </message>
     <message>
-        <location filename="../widgets/attention_head_view.cpp" line="136" />
         <location filename="../widgets/attention_head_view.cpp" line="148" />
+        <location filename="../widgets/attention_head_view.cpp" line="160" />
         <source>|α| min–max</source>
         <translation>|α|, мин–макс</translation>
     </message>
     <message>
-        <location filename="../widgets/attention_head_view.cpp" line="137" />
+        <location filename="../widgets/attention_head_view.cpp" line="149" />
         <source>Row-normalised |α|</source>
         <translation>|α|, нормированные по строкам</translation>
     </message>
     <message>
-        <location filename="../widgets/attention_head_view.cpp" line="143" />
+        <location filename="../widgets/attention_head_view.cpp" line="155" />
         <source>Attention</source>
         <translation>Внимание</translation>
     </message>
     <message>
-        <location filename="../widgets/attention_head_view.cpp" line="144" />
+        <location filename="../widgets/attention_head_view.cpp" line="156" />
         <source>Layer %1 — no attention map recorded</source>
         <translation>Слой %1 — карта внимания не записана</translation>
     </message>
     <message>
-        <location filename="../widgets/attention_head_view.cpp" line="146" />
+        <location filename="../widgets/attention_head_view.cpp" line="158" />
         <source>Layer %1, head %2 — softmax attention (probabilities)</source>
         <translation>Слой %1, голова %2 — softmax-внимание (вероятности)</translation>
     </message>
     <message>
-        <location filename="../widgets/attention_head_view.cpp" line="147" />
+        <location filename="../widgets/attention_head_view.cpp" line="159" />
         <source>raw</source>
         <translation>исходные значения</translation>
     </message>
     <message>
-        <location filename="../widgets/attention_head_view.cpp" line="149" />
+        <location filename="../widgets/attention_head_view.cpp" line="161" />
         <source>row-normalised</source>
         <translation>нормировка по строкам</translation>
     </message>
     <message>
-        <location filename="../widgets/attention_head_view.cpp" line="151" />
+        <location filename="../widgets/attention_head_view.cpp" line="163" />
         <source>Layer %1, head %2 — hidden attention (%3)</source>
         <translation>Слой %1, голова %2 — скрытое внимание (%3)</translation>
     </message>
     <message>
-        <location filename="../widgets/attention_head_view.cpp" line="152" />
+        <location filename="../widgets/attention_head_view.cpp" line="164" />
         <source>Layer %1, channel %2 — hidden attention (%3)</source>
         <translation>Слой %1, канал %2 — скрытое внимание (%3)</translation>
     </message>
     <message>
-        <location filename="../widgets/attention_head_view.cpp" line="165" />
+        <location filename="../widgets/attention_head_view.cpp" line="177" />
         <source>probability</source>
         <translation>вероятность</translation>
     </message>
     <message>
-        <location filename="../widgets/attention_head_view.cpp" line="166" />
+        <location filename="../widgets/attention_head_view.cpp" line="178" />
         <source>α</source>
         <translation>α</translation>
     </message>
     <message>
-        <location filename="../widgets/attention_head_view.cpp" line="167" />
+        <location filename="../widgets/attention_head_view.cpp" line="179" />
         <source>|α| (min–max)</source>
         <translation>|α| (мин–макс)</translation>
     </message>
     <message>
-        <location filename="../widgets/attention_head_view.cpp" line="168" />
-        <location filename="../widgets/attention_head_view.cpp" line="325" />
+        <location filename="../widgets/attention_head_view.cpp" line="180" />
+        <location filename="../widgets/attention_head_view.cpp" line="339" />
         <source>|α| / row sum</source>
         <translation>|α| / сумма строки</translation>
     </message>
     <message>
-        <location filename="../widgets/attention_head_view.cpp" line="169" />
+        <location filename="../widgets/attention_head_view.cpp" line="181" />
         <source>query “%1” (t = %2)
 key “%3” (s = %4)
 %5 = %6</source>
@@ -755,90 +755,90 @@ key “%3” (s = %4)
 %5 = %6</translation>
     </message>
     <message>
-        <location filename="../widgets/attention_head_view.cpp" line="250" />
+        <location filename="../widgets/attention_head_view.cpp" line="262" />
         <source>attention</source>
         <translation>внимание</translation>
     </message>
     <message>
-        <location filename="../widgets/attention_head_view.cpp" line="251" />
+        <location filename="../widgets/attention_head_view.cpp" line="263" />
         <source>Mamba-2</source>
         <translation>Mamba-2</translation>
     </message>
     <message>
-        <location filename="../widgets/attention_head_view.cpp" line="252" />
+        <location filename="../widgets/attention_head_view.cpp" line="264" />
         <source>Mamba</source>
         <translation>Mamba</translation>
     </message>
     <message>
-        <location filename="../widgets/attention_head_view.cpp" line="253" />
+        <location filename="../widgets/attention_head_view.cpp" line="265" />
         <source>%1 · %2</source>
         <translation>%1 · %2</translation>
     </message>
     <message>
-        <location filename="../widgets/attention_head_view.cpp" line="263" />
-        <location filename="../widgets/attention_head_view.cpp" line="269" />
+        <location filename="../widgets/attention_head_view.cpp" line="275" />
+        <location filename="../widgets/attention_head_view.cpp" line="281" />
         <source>Head:</source>
         <translation>Голова:</translation>
     </message>
     <message>
-        <location filename="../widgets/attention_head_view.cpp" line="269" />
+        <location filename="../widgets/attention_head_view.cpp" line="281" />
         <source>Channel:</source>
         <translation>Канал:</translation>
     </message>
     <message>
-        <location filename="../widgets/attention_head_view.cpp" line="273" />
+        <location filename="../widgets/attention_head_view.cpp" line="285" />
         <source>Head %1</source>
         <translation>Голова %1</translation>
     </message>
     <message>
-        <location filename="../widgets/attention_head_view.cpp" line="273" />
+        <location filename="../widgets/attention_head_view.cpp" line="285" />
         <source>Channel %1</source>
         <translation>Канал %1</translation>
     </message>
     <message>
-        <location filename="../widgets/attention_head_view.cpp" line="274" />
+        <location filename="../widgets/attention_head_view.cpp" line="286" />
         <source>%1 (record)</source>
         <translation>%1 (записать)</translation>
     </message>
     <message>
-        <location filename="../widgets/attention_head_view.cpp" line="307" />
+        <location filename="../widgets/attention_head_view.cpp" line="319" />
         <source>Softmax attention is shown as probabilities.</source>
         <translation>Softmax-внимание показывается как вероятности.</translation>
     </message>
     <message>
-        <location filename="../widgets/attention_head_view.cpp" line="322" />
+        <location filename="../widgets/attention_head_view.cpp" line="336" />
         <source>attention probability</source>
         <translation>вероятность внимания</translation>
     </message>
     <message>
-        <location filename="../widgets/attention_head_view.cpp" line="323" />
+        <location filename="../widgets/attention_head_view.cpp" line="337" />
         <source>hidden attention α</source>
         <translation>скрытое внимание α</translation>
     </message>
     <message>
-        <location filename="../widgets/attention_head_view.cpp" line="324" />
+        <location filename="../widgets/attention_head_view.cpp" line="338" />
         <source>|α|, min–max scaled</source>
         <translation>|α|, масштаб мин–макс</translation>
     </message>
     <message>
-        <location filename="../widgets/attention_head_view.cpp" line="381" />
+        <location filename="../widgets/attention_head_view.cpp" line="396" />
         <source>No trace yet: run a model to see its attention.</source>
         <translation>Трассы пока нет: запустите модель, чтобы увидеть её внимание.</translation>
     </message>
     <message>
-        <location filename="../widgets/attention_head_view.cpp" line="385" />
+        <location filename="../widgets/attention_head_view.cpp" line="400" />
         <source>The attention pattern of layer %1 was not recorded.</source>
         <translation>Паттерн внимания слоя %1 не записан.</translation>
     </message>
     <message>
-        <location filename="../widgets/attention_head_view.cpp" line="387" />
+        <location filename="../widgets/attention_head_view.cpp" line="402" />
         <source>No hidden attention recorded for layer %1.
 Choose a head above to record it.</source>
         <translation>Для слоя %1 скрытое внимание не записано.
 Выберите голову выше, чтобы записать его.</translation>
     </message>
     <message>
-        <location filename="../widgets/attention_head_view.cpp" line="389" />
+        <location filename="../widgets/attention_head_view.cpp" line="404" />
         <source>No hidden attention recorded for layer %1.
 Choose a channel above to record it.</source>
         <translation>Для слоя %1 скрытое внимание не записано.
@@ -848,120 +848,120 @@ Choose a channel above to record it.</source>
 <context>
     <name>seqlens::widgets::AttentionModelView</name>
     <message>
-        <location filename="../widgets/attention_model_view.cpp" line="78" />
+        <location filename="../widgets/attention_model_view.cpp" line="68" />
         <source>Attention maps (model)</source>
         <translation>Карты внимания (модель)</translation>
     </message>
     <message>
-        <location filename="../widgets/attention_model_view.cpp" line="96" />
+        <location filename="../widgets/attention_model_view.cpp" line="91" />
         <source>L%1 H%2</source>
         <translation>С%1 Г%2</translation>
     </message>
     <message>
-        <location filename="../widgets/attention_model_view.cpp" line="97" />
-        <source>L%1 head %2</source>
-        <translation>С%1 голова %2</translation>
+        <location filename="../widgets/attention_model_view.cpp" line="92" />
+        <source>L%1 h%2</source>
+        <translation>С%1 г%2</translation>
     </message>
     <message>
-        <location filename="../widgets/attention_model_view.cpp" line="98" />
+        <location filename="../widgets/attention_model_view.cpp" line="93" />
         <source>L%1 ch %2</source>
         <translation>С%1 кан. %2</translation>
     </message>
     <message>
-        <location filename="../widgets/attention_model_view.cpp" line="165" />
+        <location filename="../widgets/attention_model_view.cpp" line="160" />
         <source>Record attention patterns or hidden-attention channels to see maps here.</source>
         <translation>Запишите паттерны внимания или каналы скрытого внимания, чтобы увидеть здесь карты.</translation>
     </message>
     <message>
-        <location filename="../widgets/attention_model_view.cpp" line="168" />
+        <location filename="../widgets/attention_model_view.cpp" line="163" />
         <source>orange frames: softmax attention (probabilities)</source>
         <translation>оранжевые рамки: softmax-внимание (вероятности)</translation>
     </message>
     <message>
-        <location filename="../widgets/attention_model_view.cpp" line="170" />
+        <location filename="../widgets/attention_model_view.cpp" line="165" />
         <source>green frames: Mamba hidden attention (%1)</source>
         <translation>зелёные рамки: скрытое внимание Mamba (%1)</translation>
     </message>
     <message>
-        <location filename="../widgets/attention_model_view.cpp" line="171" />
+        <location filename="../widgets/attention_model_view.cpp" line="166" />
         <source>raw α, each map on its own scale</source>
         <translation>исходные α, у каждой карты своя шкала</translation>
     </message>
     <message>
-        <location filename="../widgets/attention_model_view.cpp" line="172" />
+        <location filename="../widgets/attention_model_view.cpp" line="167" />
         <source>|α| min–max</source>
         <translation>|α|, мин–макс</translation>
     </message>
     <message>
-        <location filename="../widgets/attention_model_view.cpp" line="173" />
+        <location filename="../widgets/attention_model_view.cpp" line="168" />
         <source>row-normalised |α|</source>
         <translation>|α|, нормированные по строкам</translation>
     </message>
     <message>
-        <location filename="../widgets/attention_model_view.cpp" line="174" />
+        <location filename="../widgets/attention_model_view.cpp" line="169" />
         <source>click a map to inspect it</source>
         <translation>щёлкните по карте, чтобы рассмотреть её</translation>
     </message>
     <message>
-        <location filename="../widgets/attention_model_view.cpp" line="190" />
+        <location filename="../widgets/attention_model_view.cpp" line="185" />
         <source>Attention maps by layer</source>
         <translation>Карты внимания по слоям</translation>
     </message>
     <message>
-        <location filename="../widgets/attention_model_view.cpp" line="227" />
-        <location filename="../widgets/attention_model_view.cpp" line="229" />
+        <location filename="../widgets/attention_model_view.cpp" line="222" />
+        <location filename="../widgets/attention_model_view.cpp" line="224" />
         <source>probability</source>
         <translation>вероятность</translation>
     </message>
     <message>
-        <location filename="../widgets/attention_model_view.cpp" line="228" />
+        <location filename="../widgets/attention_model_view.cpp" line="223" />
         <source>normalised |α|</source>
         <translation>нормированные |α|</translation>
     </message>
     <message>
-        <location filename="../widgets/attention_model_view.cpp" line="230" />
+        <location filename="../widgets/attention_model_view.cpp" line="225" />
         <source>probability · normalised |α|</source>
         <translation>вероятность · нормированные |α|</translation>
     </message>
     <message>
-        <location filename="../widgets/attention_model_view.cpp" line="231" />
+        <location filename="../widgets/attention_model_view.cpp" line="226" />
         <source>α ÷ max |α| of its map</source>
         <translation>α ÷ max |α| своей карты</translation>
     </message>
     <message>
-        <location filename="../widgets/attention_model_view.cpp" line="238" />
+        <location filename="../widgets/attention_model_view.cpp" line="233" />
         <source>No trace yet: run a model to see the attention maps of every layer.</source>
         <translation>Трассы пока нет: запустите модель, чтобы увидеть карты внимания всех слоёв.</translation>
     </message>
     <message>
-        <location filename="../widgets/attention_model_view.cpp" line="253" />
+        <location filename="../widgets/attention_model_view.cpp" line="248" />
         <source>attention</source>
         <translation>внимание</translation>
     </message>
     <message>
-        <location filename="../widgets/attention_model_view.cpp" line="254" />
+        <location filename="../widgets/attention_model_view.cpp" line="249" />
         <source>Mamba-2</source>
         <translation>Mamba-2</translation>
     </message>
     <message>
-        <location filename="../widgets/attention_model_view.cpp" line="255" />
+        <location filename="../widgets/attention_model_view.cpp" line="250" />
         <source>Mamba</source>
         <translation>Mamba</translation>
     </message>
     <message>
-        <location filename="../widgets/attention_model_view.cpp" line="256" />
+        <location filename="../widgets/attention_model_view.cpp" line="251" />
         <source>L%1
 %2</source>
         <translation>С%1
 %2</translation>
     </message>
     <message>
-        <location filename="../widgets/attention_model_view.cpp" line="262" />
+        <location filename="../widgets/attention_model_view.cpp" line="257" />
         <source>attention pattern not recorded</source>
         <translation>паттерн внимания не записан</translation>
     </message>
     <message>
-        <location filename="../widgets/attention_model_view.cpp" line="263" />
+        <location filename="../widgets/attention_model_view.cpp" line="258" />
         <source>hidden attention not recorded: pick a channel in the head view to record it</source>
         <translation>скрытое внимание не записано: выберите канал в окне головы, чтобы записать его</translation>
     </message>
@@ -1448,328 +1448,328 @@ Choose a channel above to record it.</source>
 <context>
     <name>seqlens::widgets::SsmStateView</name>
     <message>
-        <location filename="../widgets/ssm_state_view.cpp" line="118" />
+        <location filename="../widgets/ssm_state_view.cpp" line="119" />
         <source>SSM state</source>
         <translation>Состояние SSM</translation>
     </message>
     <message>
-        <location filename="../widgets/ssm_state_view.cpp" line="186" />
+        <location filename="../widgets/ssm_state_view.cpp" line="187" />
         <source>Pause</source>
         <translation>Пауза</translation>
     </message>
     <message>
-        <location filename="../widgets/ssm_state_view.cpp" line="186" />
+        <location filename="../widgets/ssm_state_view.cpp" line="187" />
         <source>Play</source>
         <translation>Пуск</translation>
     </message>
     <message>
-        <location filename="../widgets/ssm_state_view.cpp" line="191" />
+        <location filename="../widgets/ssm_state_view.cpp" line="192" />
         <source>Step through the tokens and watch the state being written and decaying</source>
         <translation>Пройти по токенам и посмотреть, как состояние записывается и затухает</translation>
     </message>
     <message>
-        <location filename="../widgets/ssm_state_view.cpp" line="192" />
+        <location filename="../widgets/ssm_state_view.cpp" line="193" />
         <source>Time step t</source>
         <translation>Шаг по времени t</translation>
     </message>
     <message>
-        <location filename="../widgets/ssm_state_view.cpp" line="193" />
+        <location filename="../widgets/ssm_state_view.cpp" line="194" />
         <source>Mamba layer</source>
         <translation>Слой Mamba</translation>
     </message>
     <message>
-        <location filename="../widgets/ssm_state_view.cpp" line="196" />
+        <location filename="../widgets/ssm_state_view.cpp" line="197" />
         <source>Head</source>
         <translation>Голова</translation>
     </message>
     <message>
-        <location filename="../widgets/ssm_state_view.cpp" line="196" />
+        <location filename="../widgets/ssm_state_view.cpp" line="197" />
         <source>Channel</source>
         <translation>Канал</translation>
     </message>
     <message>
-        <location filename="../widgets/ssm_state_view.cpp" line="197" />
+        <location filename="../widgets/ssm_state_view.cpp" line="198" />
         <source>Mamba-2 head h</source>
         <translation>Голова h Mamba-2</translation>
     </message>
     <message>
-        <location filename="../widgets/ssm_state_view.cpp" line="197" />
+        <location filename="../widgets/ssm_state_view.cpp" line="198" />
         <source>Mamba-1 channel e (of d_inner)</source>
         <translation>Канал e Mamba-1 (из d_inner)</translation>
     </message>
     <message>
-        <location filename="../widgets/ssm_state_view.cpp" line="198" />
+        <location filename="../widgets/ssm_state_view.cpp" line="199" />
         <source>p</source>
         <translation>p</translation>
     </message>
     <message>
-        <location filename="../widgets/ssm_state_view.cpp" line="199" />
+        <location filename="../widgets/ssm_state_view.cpp" line="200" />
         <source>Head-dim index p, or RMS over p</source>
         <translation>Индекс p внутри головы или RMS по p</translation>
     </message>
     <message>
-        <location filename="../widgets/ssm_state_view.cpp" line="200" />
+        <location filename="../widgets/ssm_state_view.cpp" line="201" />
         <source>RMS</source>
         <translation>RMS</translation>
     </message>
     <message>
-        <location filename="../widgets/ssm_state_view.cpp" line="201" />
+        <location filename="../widgets/ssm_state_view.cpp" line="202" />
         <source>All heads (RMS)</source>
         <translation>Все головы (RMS)</translation>
     </message>
     <message>
-        <location filename="../widgets/ssm_state_view.cpp" line="201" />
+        <location filename="../widgets/ssm_state_view.cpp" line="202" />
         <source>All channels (RMS)</source>
         <translation>Все каналы (RMS)</translation>
     </message>
     <message>
-        <location filename="../widgets/ssm_state_view.cpp" line="202" />
+        <location filename="../widgets/ssm_state_view.cpp" line="203" />
         <source>Show the RMS of the state over every channel of the layer</source>
         <translation>Показать RMS состояния по всем каналам слоя</translation>
     </message>
     <message>
-        <location filename="../widgets/ssm_state_view.cpp" line="203" />
+        <location filename="../widgets/ssm_state_view.cpp" line="204" />
         <source>Δ, head %1</source>
         <translation>Δ, голова %1</translation>
     </message>
     <message>
-        <location filename="../widgets/ssm_state_view.cpp" line="204" />
+        <location filename="../widgets/ssm_state_view.cpp" line="205" />
         <source>Δ, channel %1</source>
         <translation>Δ, канал %1</translation>
     </message>
     <message>
-        <location filename="../widgets/ssm_state_view.cpp" line="205" />
+        <location filename="../widgets/ssm_state_view.cpp" line="206" />
         <source>mean over heads</source>
         <translation>среднее по головам</translation>
     </message>
     <message>
-        <location filename="../widgets/ssm_state_view.cpp" line="205" />
+        <location filename="../widgets/ssm_state_view.cpp" line="206" />
         <source>mean over channels</source>
         <translation>среднее по каналам</translation>
     </message>
     <message>
-        <location filename="../widgets/ssm_state_view.cpp" line="206" />
+        <location filename="../widgets/ssm_state_view.cpp" line="207" />
         <source>half-life</source>
         <translation>период полураспада</translation>
     </message>
     <message>
-        <location filename="../widgets/ssm_state_view.cpp" line="207" />
+        <location filename="../widgets/ssm_state_view.cpp" line="208" />
         <source>capped (Δ ≈ 0)</source>
         <translation>ограничено (Δ ≈ 0)</translation>
     </message>
     <message>
-        <location filename="../widgets/ssm_state_view.cpp" line="208" />
+        <location filename="../widgets/ssm_state_view.cpp" line="209" />
         <source>head %1</source>
         <translation>голова %1</translation>
     </message>
     <message>
-        <location filename="../widgets/ssm_state_view.cpp" line="209" />
+        <location filename="../widgets/ssm_state_view.cpp" line="210" />
         <source>channel %1</source>
         <translation>канал %1</translation>
     </message>
     <message>
-        <location filename="../widgets/ssm_state_view.cpp" line="210" />
+        <location filename="../widgets/ssm_state_view.cpp" line="211" />
         <source>h(t−1)</source>
         <translation>h(t−1)</translation>
     </message>
     <message>
-        <location filename="../widgets/ssm_state_view.cpp" line="211" />
+        <location filename="../widgets/ssm_state_view.cpp" line="212" />
         <source>decayed exp(Δ·A)·h(t−1)</source>
         <translation>затухшее exp(Δ·A)·h(t−1)</translation>
     </message>
     <message>
-        <location filename="../widgets/ssm_state_view.cpp" line="212" />
+        <location filename="../widgets/ssm_state_view.cpp" line="213" />
         <source>written</source>
         <translation>записано</translation>
     </message>
     <message>
-        <location filename="../widgets/ssm_state_view.cpp" line="213" />
+        <location filename="../widgets/ssm_state_view.cpp" line="214" />
         <source>h(t)</source>
         <translation>h(t)</translation>
     </message>
     <message>
-        <location filename="../widgets/ssm_state_view.cpp" line="214" />
-        <location filename="../widgets/ssm_state_view.cpp" line="223" />
+        <location filename="../widgets/ssm_state_view.cpp" line="215" />
+        <location filename="../widgets/ssm_state_view.cpp" line="224" />
         <source>state n</source>
         <translation>состояние n</translation>
     </message>
     <message>
-        <location filename="../widgets/ssm_state_view.cpp" line="215" />
+        <location filename="../widgets/ssm_state_view.cpp" line="216" />
         <source>Δ</source>
         <translation>Δ</translation>
     </message>
     <message>
-        <location filename="../widgets/ssm_state_view.cpp" line="216" />
+        <location filename="../widgets/ssm_state_view.cpp" line="217" />
         <source>B (n)</source>
         <translation>B (n)</translation>
     </message>
     <message>
-        <location filename="../widgets/ssm_state_view.cpp" line="217" />
+        <location filename="../widgets/ssm_state_view.cpp" line="218" />
         <source>C (n)</source>
         <translation>C (n)</translation>
     </message>
     <message>
-        <location filename="../widgets/ssm_state_view.cpp" line="218" />
+        <location filename="../widgets/ssm_state_view.cpp" line="219" />
         <source>token</source>
         <translation>токен</translation>
     </message>
     <message>
-        <location filename="../widgets/ssm_state_view.cpp" line="219" />
+        <location filename="../widgets/ssm_state_view.cpp" line="220" />
         <source>state</source>
         <translation>состояние</translation>
     </message>
     <message>
-        <location filename="../widgets/ssm_state_view.cpp" line="220" />
+        <location filename="../widgets/ssm_state_view.cpp" line="221" />
         <source>B, C</source>
         <translation>B, C</translation>
     </message>
     <message>
-        <location filename="../widgets/ssm_state_view.cpp" line="221" />
+        <location filename="../widgets/ssm_state_view.cpp" line="222" />
         <source>head</source>
         <translation>голова</translation>
     </message>
     <message>
-        <location filename="../widgets/ssm_state_view.cpp" line="221" />
+        <location filename="../widgets/ssm_state_view.cpp" line="222" />
         <source>channel</source>
         <translation>канал</translation>
     </message>
     <message>
-        <location filename="../widgets/ssm_state_view.cpp" line="222" />
+        <location filename="../widgets/ssm_state_view.cpp" line="223" />
         <source>half-life (tokens)</source>
         <translation>период полураспада (токены)</translation>
     </message>
     <message>
-        <location filename="../widgets/ssm_state_view.cpp" line="224" />
+        <location filename="../widgets/ssm_state_view.cpp" line="225" />
         <source>value</source>
         <translation>значение</translation>
     </message>
     <message>
-        <location filename="../widgets/ssm_state_view.cpp" line="257" />
+        <location filename="../widgets/ssm_state_view.cpp" line="258" />
         <source>Layer %1 · Mamba-2</source>
         <translation>Слой %1 · Mamba-2</translation>
     </message>
     <message>
-        <location filename="../widgets/ssm_state_view.cpp" line="258" />
+        <location filename="../widgets/ssm_state_view.cpp" line="259" />
         <source>Layer %1 · Mamba-1</source>
         <translation>Слой %1 · Mamba-1</translation>
     </message>
     <message>
-        <location filename="../widgets/ssm_state_view.cpp" line="308" />
+        <location filename="../widgets/ssm_state_view.cpp" line="309" />
         <source>Run a model to see how its SSM state evolves</source>
         <translation>Запустите модель, чтобы увидеть, как меняется её состояние SSM</translation>
     </message>
     <message>
-        <location filename="../widgets/ssm_state_view.cpp" line="312" />
+        <location filename="../widgets/ssm_state_view.cpp" line="313" />
         <source>This model has no SSM layer</source>
         <translation>В этой модели нет слоёв SSM</translation>
     </message>
     <message>
-        <location filename="../widgets/ssm_state_view.cpp" line="320" />
+        <location filename="../widgets/ssm_state_view.cpp" line="321" />
         <source>Layer %1: recording its SSM state…</source>
         <translation>Слой %1: записывается его состояние SSM…</translation>
     </message>
     <message>
-        <location filename="../widgets/ssm_state_view.cpp" line="404" />
+        <location filename="../widgets/ssm_state_view.cpp" line="405" />
         <source>Layer %1 · all heads (RMS over h and p)</source>
         <translation>Слой %1 · все головы (RMS по h и p)</translation>
     </message>
     <message>
-        <location filename="../widgets/ssm_state_view.cpp" line="405" />
+        <location filename="../widgets/ssm_state_view.cpp" line="406" />
         <source>Layer %1 · all channels (RMS)</source>
         <translation>Слой %1 · все каналы (RMS)</translation>
     </message>
     <message>
-        <location filename="../widgets/ssm_state_view.cpp" line="407" />
+        <location filename="../widgets/ssm_state_view.cpp" line="408" />
         <source>Layer %1 · channel %2</source>
         <translation>Слой %1 · канал %2</translation>
     </message>
     <message>
-        <location filename="../widgets/ssm_state_view.cpp" line="409" />
+        <location filename="../widgets/ssm_state_view.cpp" line="410" />
         <source>Layer %1 · head %2 (RMS over p)</source>
         <translation>Слой %1 · голова %2 (RMS по p)</translation>
     </message>
     <message>
-        <location filename="../widgets/ssm_state_view.cpp" line="411" />
+        <location filename="../widgets/ssm_state_view.cpp" line="412" />
         <source>Layer %1 · head %2, p = %3</source>
         <translation>Слой %1 · голова %2, p = %3</translation>
     </message>
     <message>
-        <location filename="../widgets/ssm_state_view.cpp" line="412" />
+        <location filename="../widgets/ssm_state_view.cpp" line="413" />
         <source>%1 — SSM state h(t) over time</source>
         <translation>%1 — состояние SSM h(t) во времени</translation>
     </message>
     <message>
-        <location filename="../widgets/ssm_state_view.cpp" line="413" />
+        <location filename="../widgets/ssm_state_view.cpp" line="414" />
         <source> · state kept every %1 steps</source>
         <translation> · состояние сохранено через каждые %1 шагов</translation>
     </message>
     <message>
-        <location filename="../widgets/ssm_state_view.cpp" line="450" />
+        <location filename="../widgets/ssm_state_view.cpp" line="451" />
         <source>input: %1 tokens</source>
         <translation>длина входа (токенов): %1</translation>
     </message>
     <message>
-        <location filename="../widgets/ssm_state_view.cpp" line="459" />
+        <location filename="../widgets/ssm_state_view.cpp" line="460" />
         <source>Half-life: the trace has no model weights</source>
         <translation>Период полураспада: в трассе нет весов модели</translation>
     </message>
     <message>
-        <location filename="../widgets/ssm_state_view.cpp" line="463" />
+        <location filename="../widgets/ssm_state_view.cpp" line="464" />
         <source>≥ %1 (Δ ≈ 0)</source>
         <translation>≥ %1 (Δ ≈ 0)</translation>
     </message>
     <message>
-        <location filename="../widgets/ssm_state_view.cpp" line="466" />
+        <location filename="../widgets/ssm_state_view.cpp" line="467" />
         <source>Memory half-life per head · head %1: %2 tokens</source>
         <translation>Период полураспада памяти по головам · голова %1: %2 (в токенах)</translation>
     </message>
     <message>
-        <location filename="../widgets/ssm_state_view.cpp" line="467" />
+        <location filename="../widgets/ssm_state_view.cpp" line="468" />
         <source>Memory half-life per channel · ch %1: %2 tokens</source>
         <translation>Период полураспада памяти по каналам · канал %1: %2 (в токенах)</translation>
     </message>
     <message>
-        <location filename="../widgets/ssm_state_view.cpp" line="478" />
+        <location filename="../widgets/ssm_state_view.cpp" line="479" />
         <source>t = %1 «%2»</source>
         <translation>t = %1 «%2»</translation>
     </message>
     <message>
-        <location filename="../widgets/ssm_state_view.cpp" line="500" />
+        <location filename="../widgets/ssm_state_view.cpp" line="501" />
         <source>needs the model's A</source>
         <translation>нужна матрица A модели</translation>
     </message>
     <message>
-        <location filename="../widgets/ssm_state_view.cpp" line="502" />
+        <location filename="../widgets/ssm_state_view.cpp" line="503" />
         <source>the state was kept only every %1 steps</source>
         <translation>состояние сохранено только через каждые %1 шагов</translation>
     </message>
     <message>
-        <location filename="../widgets/ssm_state_view.cpp" line="504" />
+        <location filename="../widgets/ssm_state_view.cpp" line="505" />
         <source>choose a head-dim p</source>
         <translation>выберите индекс p</translation>
     </message>
     <message>
-        <location filename="../widgets/ssm_state_view.cpp" line="520" />
+        <location filename="../widgets/ssm_state_view.cpp" line="521" />
         <source>Step %1 «%2»: old state decays, input writes</source>
         <translation>Шаг %1 «%2»: старое состояние затухает, вход записывает новое</translation>
     </message>
     <message>
-        <location filename="../widgets/ssm_state_view.cpp" line="525" />
+        <location filename="../widgets/ssm_state_view.cpp" line="526" />
         <source>half-life at this step's Δ: ≥ %1 tokens</source>
         <translation>период полураспада при Δ этого шага: ≥ %1 (в токенах)</translation>
     </message>
     <message>
-        <location filename="../widgets/ssm_state_view.cpp" line="526" />
+        <location filename="../widgets/ssm_state_view.cpp" line="527" />
         <source>half-life at this step's Δ: %1 tokens</source>
         <translation>период полураспада при Δ этого шага: %1 (в токенах)</translation>
     </message>
     <message>
-        <location filename="../widgets/ssm_state_view.cpp" line="533" />
+        <location filename="../widgets/ssm_state_view.cpp" line="534" />
         <source>Step %1: no decomposition (%2)</source>
         <translation>Шаг %1: разложение недоступно (%2)</translation>
     </message>
     <message>
-        <location filename="../widgets/ssm_state_view.cpp" line="605" />
+        <location filename="../widgets/ssm_state_view.cpp" line="616" />
         <source>token %1 «%2» · state n = %3: %4</source>
         <translation>токен %1 «%2» · состояние n = %3: %4</translation>
     </message>
@@ -1777,12 +1777,12 @@ Choose a channel above to record it.</source>
 <context>
     <name>seqlens::widgets::TokenChips</name>
     <message>
-        <location filename="../widgets/token_chips.cpp" line="157" />
+        <location filename="../widgets/token_chips.cpp" line="181" />
         <source>Token %1: %2 (id %3)</source>
         <translation>Токен %1: %2 (id %3)</translation>
     </message>
     <message>
-        <location filename="../widgets/token_chips.cpp" line="238" />
+        <location filename="../widgets/token_chips.cpp" line="260" />
         <source>No tokens</source>
         <translation>Нет токенов</translation>
     </message>

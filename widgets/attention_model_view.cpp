@@ -89,7 +89,7 @@ QString AttentionModelView::thumbnailLabel(int i) const {
   if (i < 0 || i >= static_cast<int>(maps_.size())) return {};
   const AttentionMapRef& m = maps_[static_cast<size_t>(i)];
   if (m.kind == MapKind::Softmax) return tr("L%1 H%2").arg(m.layer).arg(m.index);
-  if (m.mixer == MixerKind::Mamba2) return tr("L%1 head %2").arg(m.layer).arg(m.index);
+  if (m.mixer == MixerKind::Mamba2) return tr("L%1 h%2").arg(m.layer).arg(m.index);
   return tr("L%1 ch %2").arg(m.layer).arg(m.index);
 }
 

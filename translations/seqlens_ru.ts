@@ -511,122 +511,152 @@
 <context>
     <name>seqlens::app::ModelPanel</name>
     <message>
-        <location filename="../app/gui/model_panel.cpp" line="34" />
+        <location filename="../app/gui/model_panel.cpp" line="40" />
+        <source>%1 layers, d_model %2</source>
+        <translation>слоёв: %1, d_model %2</translation>
+    </message>
+    <message>
+        <location filename="../app/gui/model_panel.cpp" line="43" />
+        <source>GPT-2 style Transformer: %1, %2 heads, learned positions</source>
+        <translation>Трансформер в стиле GPT-2: %1, голов: %2, обучаемые позиции</translation>
+    </message>
+    <message>
+        <location filename="../app/gui/model_panel.cpp" line="47" />
+        <source>Llama style Transformer: %1, %2 heads / %3 KV heads, RoPE</source>
+        <translation>Трансформер в стиле Llama: %1, голов: %2, голов KV: %3, RoPE</translation>
+    </message>
+    <message>
+        <location filename="../app/gui/model_panel.cpp" line="52" />
+        <source>Mamba-1: %1, d_inner %2, d_state %3</source>
+        <translation>Mamba-1: %1, d_inner %2, d_state %3</translation>
+    </message>
+    <message>
+        <location filename="../app/gui/model_panel.cpp" line="54" />
+        <source>Mamba-2 (SSD): %1, %2 heads × %3, d_state %4</source>
+        <translation>Mamba-2 (SSD): %1, головы: %2 × %3, d_state %4</translation>
+    </message>
+    <message>
+        <location filename="../app/gui/model_panel.cpp" line="60" />
+        <source>Jamba hybrid: %1, attention in layers %2, MoE (%3 experts, top-%4) in layers %5</source>
+        <translation>Гибрид Jamba: %1, внимание в слоях %2, MoE (экспертов: %3, top-%4) в слоях %5</translation>
+    </message>
+    <message>
+        <location filename="../app/gui/model_panel.cpp" line="74" />
         <source>(custom)</source>
         <translation>(своя)</translation>
     </message>
     <message>
-        <location filename="../app/gui/model_panel.cpp" line="40" />
+        <location filename="../app/gui/model_panel.cpp" line="80" />
         <source>Preset</source>
         <translation>Пресет</translation>
     </message>
     <message>
-        <location filename="../app/gui/model_panel.cpp" line="42" />
+        <location filename="../app/gui/model_panel.cpp" line="82" />
         <source>Transformer (GPT-2)</source>
         <translation>Трансформер (GPT-2)</translation>
     </message>
     <message>
-        <location filename="../app/gui/model_panel.cpp" line="43" />
+        <location filename="../app/gui/model_panel.cpp" line="83" />
         <source>Transformer (Llama)</source>
         <translation>Трансформер (Llama)</translation>
     </message>
     <message>
-        <location filename="../app/gui/model_panel.cpp" line="44" />
+        <location filename="../app/gui/model_panel.cpp" line="84" />
         <source>Mamba-1</source>
         <translation>Mamba-1</translation>
     </message>
     <message>
-        <location filename="../app/gui/model_panel.cpp" line="45" />
+        <location filename="../app/gui/model_panel.cpp" line="85" />
         <source>Mamba-2 (SSD)</source>
         <translation>Mamba-2 (SSD)</translation>
     </message>
     <message>
-        <location filename="../app/gui/model_panel.cpp" line="46" />
+        <location filename="../app/gui/model_panel.cpp" line="86" />
         <source>Jamba hybrid</source>
         <translation>Гибрид Jamba</translation>
     </message>
     <message>
-        <location filename="../app/gui/model_panel.cpp" line="47" />
+        <location filename="../app/gui/model_panel.cpp" line="87" />
         <source>Family</source>
         <translation>Семейство</translation>
     </message>
     <message>
-        <location filename="../app/gui/model_panel.cpp" line="59" />
+        <location filename="../app/gui/model_panel.cpp" line="99" />
         <source>Layers</source>
         <translation>Слои</translation>
     </message>
     <message>
-        <location filename="../app/gui/model_panel.cpp" line="60" />
+        <location filename="../app/gui/model_panel.cpp" line="100" />
         <source>d_model</source>
         <translation>d_model</translation>
     </message>
     <message>
-        <location filename="../app/gui/model_panel.cpp" line="61" />
+        <location filename="../app/gui/model_panel.cpp" line="101" />
         <source>Heads</source>
         <translation>Головы</translation>
     </message>
     <message>
-        <location filename="../app/gui/model_panel.cpp" line="62" />
+        <location filename="../app/gui/model_panel.cpp" line="102" />
         <source>KV heads</source>
         <translation>Головы KV</translation>
     </message>
     <message>
-        <location filename="../app/gui/model_panel.cpp" line="63" />
+        <location filename="../app/gui/model_panel.cpp" line="103" />
         <source>d_state</source>
         <translation>d_state</translation>
     </message>
     <message>
-        <location filename="../app/gui/model_panel.cpp" line="64" />
+        <location filename="../app/gui/model_panel.cpp" line="104" />
         <source>Expand</source>
         <translation>Расширение</translation>
     </message>
     <message>
-        <location filename="../app/gui/model_panel.cpp" line="65" />
+        <location filename="../app/gui/model_panel.cpp" line="105" />
         <source>Experts</source>
         <translation>Эксперты</translation>
     </message>
     <message>
-        <location filename="../app/gui/model_panel.cpp" line="66" />
+        <location filename="../app/gui/model_panel.cpp" line="106" />
         <source>Top-k</source>
         <translation>Top-k</translation>
     </message>
     <message>
-        <location filename="../app/gui/model_panel.cpp" line="67" />
+        <location filename="../app/gui/model_panel.cpp" line="107" />
         <source>1 attention layer in</source>
         <translation>1 слой внимания на</translation>
     </message>
     <message>
-        <location filename="../app/gui/model_panel.cpp" line="68" />
+        <location filename="../app/gui/model_panel.cpp" line="108" />
         <source>1 MoE layer in</source>
         <translation>1 слой MoE на</translation>
     </message>
     <message>
-        <location filename="../app/gui/model_panel.cpp" line="69" />
+        <location filename="../app/gui/model_panel.cpp" line="109" />
         <source>Seed</source>
         <translation>Зерно</translation>
     </message>
     <message>
-        <location filename="../app/gui/model_panel.cpp" line="71" />
+        <location filename="../app/gui/model_panel.cpp" line="111" />
         <source>Re-seed</source>
         <translation>Новое зерно</translation>
     </message>
     <message>
-        <location filename="../app/gui/model_panel.cpp" line="72" />
+        <location filename="../app/gui/model_panel.cpp" line="112" />
         <source>Initialise the same architecture from a new random seed</source>
         <translation>Инициализировать ту же архитектуру из нового случайного зерна</translation>
     </message>
     <message>
-        <location filename="../app/gui/model_panel.cpp" line="73" />
+        <location filename="../app/gui/model_panel.cpp" line="113" />
         <source>Open model directory…</source>
         <translation>Открыть папку модели…</translation>
     </message>
     <message>
-        <location filename="../app/gui/model_panel.cpp" line="129" />
+        <location filename="../app/gui/model_panel.cpp" line="169" />
         <source>Not applied: %1</source>
         <translation>Не применено: %1</translation>
     </message>
     <message>
-        <location filename="../app/gui/model_panel.cpp" line="177" />
+        <location filename="../app/gui/model_panel.cpp" line="217" />
         <source>&lt;b&gt;%1&lt;/b&gt;&lt;br&gt;%2 parameters, %3 active per token</source>
         <translation>&lt;b&gt;%1&lt;/b&gt;&lt;br&gt;параметров: %2, активных на токен: %3</translation>
     </message>

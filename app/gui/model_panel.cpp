@@ -27,6 +27,46 @@ QSpinBox* spin(int lo, int hi, int step = 1) {
 
 }  // namespace
 
+QString ModelPanel::presetSummary(const ModelConfig& c) {
+  // Built here from the preset's config rather than taken from core's English description, so
+  // it follows the interface language.
+  const std::vector<LayerKind> kinds = c.layer_map();
+  auto layers_where = [&](auto pred) {
+    QStringList l;
+    for (size_t i = 0; i < kinds.size(); ++i)
+      if (pred(kinds[i])) l << QString::number(i);
+    return l.join(QStringLiteral(", "));
+  };
+  const QString head = tr("%1 layers, d_model %2").arg(c.n_layers).arg(c.d_model);
+  switch (c.family) {
+    case Family::GPT2:
+      return tr("GPT-2 style Transformer: %1, %2 heads, learned positions")
+          .arg(head)
+          .arg(c.n_heads);
+    case Family::Llama:
+      return tr("Llama style Transformer: %1, %2 heads / %3 KV heads, RoPE")
+          .arg(head)
+          .arg(c.n_heads)
+          .arg(c.n_kv_heads);
+    case Family::Mamba1:
+      return tr("Mamba-1: %1, d_inner %2, d_state %3").arg(head).arg(c.d_inner).arg(c.d_state);
+    case Family::Mamba2:
+      return tr("Mamba-2 (SSD): %1, %2 heads × %3, d_state %4")
+          .arg(head)
+          .arg(c.ssm_heads)
+          .arg(c.ssm_head_dim)
+          .arg(c.d_state);
+    case Family::Jamba:
+      return tr("Jamba hybrid: %1, attention in layers %2, MoE (%3 experts, top-%4) in layers %5")
+          .arg(head)
+          .arg(layers_where([](const LayerKind& k) { return k.mixer == MixerKind::Attention; }))
+          .arg(c.num_experts)
+          .arg(c.top_k)
+          .arg(layers_where([](const LayerKind& k) { return k.ffn == FfnKind::MoE; }));
+  }
+  return head;
+}
+
 ModelPanel::ModelPanel(QWidget* parent) : QWidget(parent) {
   auto* layout = new QVBoxLayout(this);
   auto* form = new QFormLayout;
@@ -34,7 +74,7 @@ ModelPanel::ModelPanel(QWidget* parent) : QWidget(parent) {
   preset_->addItem(tr("(custom)"), QString());
   for (const PresetInfo& p : preset_list()) {
     preset_->addItem(QString::fromStdString(p.name), QString::fromStdString(p.name));
-    preset_->setItemData(preset_->count() - 1, QString::fromStdString(p.description),
+    preset_->setItemData(preset_->count() - 1, presetSummary(preset_config(p.name)),
                          Qt::ToolTipRole);
   }
   form->addRow(tr("Preset"), preset_);

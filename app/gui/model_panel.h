@@ -24,6 +24,8 @@ class ModelPanel : public QWidget {
   // Shows `config` (from a preset, a directory or an edit) without emitting anything.
   void showModel(const QString& name, const ModelConfig& config, uint64_t seed, bool loaded);
   QString currentPreset() const;
+  // One line on a model's shape in the interface language (the presets' tooltips).
+  static QString presetSummary(const ModelConfig& config);
 
  signals:
   void presetChosen(const QString& preset);

@@ -10,6 +10,8 @@
 #include <memory>
 
 #include "app/gui/app_controller.h"
+#include "app/gui/model_panel.h"
+#include "core/model/presets.h"
 #include "tests/support/qt_app.h"
 
 namespace seqlens::app {
@@ -38,6 +40,11 @@ TEST(AppController, SwitchingLanguageChangesVisibleStringsAndIsRemembered) {
   session.waitForIdle();
   EXPECT_TRUE(menu_titles(controller.window()).contains("&File"));
   EXPECT_TRUE(tab_titles(controller.window()).contains("Attention"));
+  EXPECT_EQ(ModelPanel::presetSummary(preset_config("jamba-tiny")),
+            "Jamba hybrid: 8 layers, d_model 64, attention in layers 2, 6, MoE (4 experts, top-2) "
+            "in layers 1, 3, 5, 7");
+  EXPECT_EQ(ModelPanel::presetSummary(preset_config("llama-tiny")),
+            "Llama style Transformer: 4 layers, d_model 128, 4 heads / 2 KV heads, RoPE");
 
   controller.setLanguage("ru");
   MainWindow* ru = controller.window();
@@ -46,6 +53,10 @@ TEST(AppController, SwitchingLanguageChangesVisibleStringsAndIsRemembered) {
       << menu_titles(ru).join(",").toStdString();
   EXPECT_TRUE(tab_titles(ru).contains(QString::fromUtf8("Внимание")))
       << tab_titles(ru).join(",").toStdString();
+  // The presets' tooltips follow the language too (built from each preset's config).
+  EXPECT_EQ(ModelPanel::presetSummary(preset_config("jamba-tiny")),
+            QString::fromUtf8("Гибрид Jamba: слоёв: 8, d_model 64, внимание в слоях 2, 6, MoE "
+                              "(экспертов: 4, top-2) в слоях 1, 3, 5, 7"));
   EXPECT_EQ(session.model()->config().family, Family::Llama);  // the session carried on
   EXPECT_EQ(QSettings().value("language").toString(), QString("ru"));
 

@@ -104,7 +104,7 @@ SsmStateView::SsmStateView(QWidget* parent)
     refreshStep();
   });
   connect(plot_, &QCustomPlot::mouseMove, this, &SsmStateView::onMouseMove);
-  connect(plot_, &QCustomPlot::beforeReplot, this, &SsmStateView::updateTimeTicker);
+  connect(plot_, &QCustomPlot::beforeReplot, this, &SsmStateView::prepareReplot);
   plot_->setMouseTracking(true);
   plot_->installEventFilter(this);
 
@@ -336,6 +336,7 @@ void SsmStateView::refresh() {
 
   // Shared time axis: every time rect spans the tokens; only the bottom one is labelled.
   const int T = static_cast<int>(inputs_.steps);
+  updateColumns();
   updateTimeTicker();
   for (QCPAxisRect* r : {state_rect_, delta_rect_, b_rect_, c_rect_})
     bottom(r)->setRange(-0.5, T - 0.5);
@@ -551,26 +552,31 @@ void SsmStateView::setTokenCursor(int token) {
   replot_when_visible(plot_);
 }
 
-void SsmStateView::updateTimeTicker() {
+void SsmStateView::prepareReplot() {
   updateColumns();
-  if (!state_rect_ || labels_.isEmpty()) return;
-  // One label per token when they fit (about 11 px each), thinned otherwise. The axis rect's width
-  // from the last layout, or before the first one an estimate: the time column's share.
-  const int width = state_rect_->width() > 50 ? state_rect_->width()
-                                              : std::max(200, plot_->viewport().width() * 3 / 5);
-  const int ticks = std::max(8, width / 11);
-  if (ticks != time_ticks_ || labels_ != ticked_labels_) {
-    time_ticks_ = ticks;
-    ticked_labels_ = labels_;
-    auto ticker = token_ticker(labels_, ticks);
-    for (QCPAxisRect* r : {state_rect_, delta_rect_, b_rect_, c_rect_})
-      bottom(r)->setTicker(ticker);
-  }
+  updateTimeTicker();
   updateDeltaFill();
 }
 
+int SsmStateView::timeColumnEstimate() const {
+  return std::max(200, plot_->viewport().width() * 3 / 5);
+}
+
+void SsmStateView::updateTimeTicker() {
+  if (!state_rect_ || labels_.isEmpty()) return;
+  // One label per token when they fit (about 11 px each), thinned otherwise. The axis rect's width
+  // from the last layout, or before the first one an estimate.
+  const int width = state_rect_->width() > 50 ? state_rect_->width() : timeColumnEstimate();
+  const int ticks = std::max(8, width / 11);
+  if (ticks == time_ticks_ && labels_ == ticked_labels_) return;
+  time_ticks_ = ticks;
+  ticked_labels_ = labels_;
+  auto ticker = token_ticker(labels_, ticks);
+  for (QCPAxisRect* r : {state_rect_, delta_rect_, b_rect_, c_rect_}) bottom(r)->setTicker(ticker);
+}
+
 void SsmStateView::updateDeltaFill() {
-  const int width = std::max(200, plot_->viewport().width() * 3 / 5);
+  const int width = timeColumnEstimate();
   const bool columns = delta_graph_->dataCount() * 2 >= width;
   delta_fill_->setVisible(columns);
   delta_graph_->setBrush(columns ? QBrush(Qt::NoBrush) : delta_brush_);
@@ -578,10 +584,7 @@ void SsmStateView::updateDeltaFill() {
 
 void SsmStateView::resizeEvent(QResizeEvent* e) {
   ChartView::resizeEvent(e);
-  if (message_.isEmpty() && trace_) {
-    updateTimeTicker();
-    replot_when_visible(plot_);
-  }
+  if (message_.isEmpty() && trace_) replot_when_visible(plot_);  // prepareReplot fits the axes
 }
 
 // ---- hover --------------------------------------------------------------------------------------

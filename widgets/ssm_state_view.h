@@ -109,11 +109,16 @@ class SsmStateView : public ChartView {
   void refreshStep();  // step t: cursor, visible columns, decomposition
   void onMouseMove(QMouseEvent* e);
   void advance();
-  // Thins the time axes' token labels to the state map's width (from the last layout); run before
-  // every replot, it rebuilds the ticker only when the count or the labels change.
+  // Before every replot: the column shares, the time axes' labels and Δ's fill for the plot's
+  // current size.
+  void prepareReplot();
+  // The time column's width guessed from the plot's (before the first layout, and for Δ's fill).
+  int timeColumnEstimate() const;
+  // Thins the time axes' token labels to the state map's width (from the last layout); rebuilds
+  // the ticker only when the count or the labels change.
   void updateTimeTicker();
   // The body's column widths for the plot's width: a narrow plot (the Compare tab) gives the side
-  // charts a larger share. Run before every replot, with updateTimeTicker.
+  // charts a larger share.
   void updateColumns();
   void updateDeltaFill();  // polygon fill under Δ for few tokens, column bars for many
   void showStateTip(QMouseEvent* e, int token);

@@ -315,9 +315,7 @@ TEST_F(AttentionViewTest, HeadViewTitleWrapsInANarrowPanel) {
     AttentionHeadView view;
     view.resize(width, 500);
     view.setTrace(trace);
-    view.show();
-    ASSERT_TRUE(QTest::qWaitForWindowExposed(&view));
-    view.plot()->replot();
+    ASSERT_TRUE(test::show_laid_out(view, view.plot(), 1));
     test::expect_text_fits(view.plot());
   }
 }

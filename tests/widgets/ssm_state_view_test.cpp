@@ -186,9 +186,7 @@ TEST_F(SsmStateView_, NarrowPlotWrapsItsTitlesAndThinsTheTokenLabels) {
     SsmStateView v;
     v.resize(width, 480);
     v.setTrace(trace);
-    v.show();
-    ASSERT_TRUE(QTest::qWaitForWindowExposed(&v));
-    for (int i = 0; i < 2; ++i) v.plot()->replot();  // ticks follow the last layout's width
+    ASSERT_TRUE(test::show_laid_out(v, v.plot(), 2));  // ticks follow the last layout's width
     test::expect_text_fits(v.plot());
     const QCPAxisRect* state = v.stateMap()->keyAxis()->axisRect();
     const auto ticker = v.stateMap()->keyAxis()->ticker().dynamicCast<QCPAxisTickerText>();

@@ -12,12 +12,13 @@ class MainWindow;
 class Session;
 
 struct LatencySample {
-  double total_ms = 0;    // recompute() → every visible view repainted
+  double total_ms = 0;    // recompute() → every visible view repainted, the window system synced
   double forward_ms = 0;  // the forward pass alone (worker)
   double gui_ms = 0;      // delivery → views updated and painted (GUI thread)
   // gui_ms in two parts: until the session is idle (the event pass that delivers the trace: the
   // window hands it to every view and replots the visible ones, and the paint pass that follows
-  // it when it runs in the same wait) and whatever paints after that.
+  // it when it runs in the same wait) and whatever paints after that, with the round trip to the
+  // window system.
   double update_ms = 0;
   double draw_ms = 0;
 };

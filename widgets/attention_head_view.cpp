@@ -78,11 +78,8 @@ AttentionHeadView::AttentionHeadView(QWidget* parent)
   rect_ = plot_->axisRect();
   // The map as an image of one pixel per cell, scaled to the rect without smoothing: a
   // QCPColorMap would copy the 512 × 512 values into doubles on every trace (~0.9 ms).
-  image_ = new QCPItemPixmap(plot_);
+  image_ = new CellImage(plot_);
   image_->setClipToAxisRect(true);
-  image_->setScaled(true, Qt::IgnoreAspectRatio, Qt::FastTransformation);
-  image_->setPen(Qt::NoPen);
-  image_->setSelectable(false);
   image_->setLayer(QStringLiteral("main"));
   scale_ = new QCPColorScale(plot_);
   scale_->setBarWidth(14);

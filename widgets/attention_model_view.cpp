@@ -274,15 +274,12 @@ void AttentionModelView::rebuild() {
     grid_->addElement(static_cast<int>(m.layer), 1 + column[static_cast<size_t>(m.layer)]++, rect);
     // One pixel per cell, scaled to the rect without smoothing when drawn: a QCPColorMap would
     // colour the cells again and oversample them threefold on every replot.
-    auto* image = new QCPItemPixmap(plot_);
+    auto* image = new CellImage(plot_);
     image->setClipAxisRect(rect);
     for (QCPItemPosition* p : {image->topLeft, image->bottomRight}) {
       p->setAxisRect(rect);
       p->setAxes(rect->axis(QCPAxis::atBottom), rect->axis(QCPAxis::atLeft));
     }
-    image->setScaled(true, Qt::IgnoreAspectRatio, Qt::FastTransformation);
-    image->setPen(Qt::NoPen);
-    image->setSelectable(false);
     auto* cursor = new QCPItemStraightLine(plot_);
     cursor->setClipAxisRect(rect);
     for (QCPItemPosition* p : {cursor->point1, cursor->point2}) {

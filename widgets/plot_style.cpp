@@ -184,6 +184,27 @@ QImage colour_image(const float* values, int cols, int rows, QCPColorGradient gr
   return img;
 }
 
+CellImage::CellImage(QCustomPlot* plot) : QCPItemPixmap(plot) {
+  setScaled(true, Qt::IgnoreAspectRatio, Qt::FastTransformation);
+  setPen(Qt::NoPen);
+  setSelectable(false);
+}
+
+void CellImage::draw(QCPPainter* painter) {
+  bool flip_h = false, flip_v = false;
+  const QRect rect = getFinalRect(&flip_h, &flip_v);
+  if (painter->modes().testFlag(QCPPainter::pmVectorized) || flip_h || flip_v ||
+      mainPen().style() != Qt::NoPen) {
+    QCPItemPixmap::draw(painter);
+    return;
+  }
+  if (!rect.intersects(clipRect()) || mPixmap.isNull()) return;
+  const bool smooth = painter->testRenderHint(QPainter::SmoothPixmapTransform);
+  painter->setRenderHint(QPainter::SmoothPixmapTransform, false);
+  painter->drawPixmap(rect, mPixmap, mPixmap.rect());
+  painter->setRenderHint(QPainter::SmoothPixmapTransform, smooth);
+}
+
 void replot_when_visible(QCustomPlot* plot) {
   if (plot->isVisible()) {
     ReplotQueue::instance().add(plot);

@@ -43,6 +43,18 @@ void fill_color_map(QCPColorMap* map, const float* values, int cols, int rows, Q
 QImage colour_image(const float* values, int cols, int rows, QCPColorGradient gradient,
                     QCPRange range);
 
+// A map's image of one pixel per cell, stretched over its coordinates without smoothing. On screen
+// and in raster exports the painter scales it while it draws (QCPItemPixmap scales a copy first,
+// again after every new image: ~1 ms per trace for a head view and 32 thumbnails). PDF and SVG
+// get QCPItemPixmap's pre-scaled copy, so that viewers show sharp cells, not interpolated ones.
+class CellImage : public QCPItemPixmap {
+ public:
+  explicit CellImage(QCustomPlot* plot);
+
+ protected:
+  void draw(QCPPainter* painter) override;
+};
+
 QSharedPointer<QCPAxisTickerText> token_ticker(const QStringList& labels, int max_ticks = 40);
 
 // A QCustomPlot asks for the minimum width of its widest element (a long caption, a legend, the

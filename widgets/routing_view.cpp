@@ -218,6 +218,12 @@ void RoutingView::rebuild(bool structure) {
 }
 
 void RoutingView::buildMessage(const QString& text) {
+  // The same message again (every trace of a tab that does not record routing): nothing to
+  // rebuild. Clearing and refilling the layout cost up to ~1 ms of each edit.
+  const QFont title_font = scaled_font(font(), 1.1);
+  if (!heat_ && title_ && message_ == text && title_->font() == title_font &&
+      plot_->plotLayout()->elementCount() == 3)
+    return;
   message_ = text;
   built_experts_ = built_top_k_ = -1;
   plot_->clearItems();
@@ -233,7 +239,7 @@ void RoutingView::buildMessage(const QString& text) {
   cursor_column_ = nullptr;
   cursor_cells_.clear();
   subtitle_ = nullptr;
-  title_ = new QCPTextElement(plot_, text, scaled_font(font(), 1.1));
+  title_ = new QCPTextElement(plot_, text, title_font);
   // Centred vertically between two insets, the one layout element that grows freely.
   plot_->plotLayout()->addElement(0, 0, new QCPLayoutInset);
   plot_->plotLayout()->addElement(1, 0, title_);

@@ -8,6 +8,7 @@
 // cell look-ups); these classes only place and colour it.
 #pragma once
 
+#include <QPen>
 #include <QPointer>
 #include <QStringList>
 
@@ -47,6 +48,7 @@ class AttentionModelView : public ChartView {
   const std::vector<analysis::AttentionMapRef>& maps() const { return maps_; }
   int thumbnailCount() const { return static_cast<int>(thumbs_.size()); }
   QCPAxisRect* thumbnailRect(int i) const;
+  QPen thumbnailFrame(int i) const;  // the pen of its frame (kind colour, or the selection)
   QCPItemPixmap* thumbnailImage(int i) const;         // one pixel per cell of thumbnailValues(i)
   QCPItemStraightLine* thumbnailCursor(int i) const;  // the token cursor's row in thumbnail i
   // The values thumbnail i draws (the reduction of map i in its mode); empty when out of range.
@@ -77,10 +79,12 @@ class AttentionModelView : public ChartView {
   void resizeEvent(QResizeEvent* e) override;
 
  private:
+  class Frame;
   struct Thumb {
     QCPAxisRect* rect = nullptr;
     QCPItemPixmap* image = nullptr;
     QCPItemStraightLine* cursor = nullptr;  // the token cursor's query row
+    Frame* frame = nullptr;                 // its edges and label
     analysis::MapValues values;             // what it draws
   };
   void rebuild();
@@ -104,6 +108,7 @@ class AttentionModelView : public ChartView {
   std::vector<analysis::AttentionMapRef> maps_;
   std::vector<Thumb> thumbs_;
   std::vector<QCPTextElement*> row_labels_;
+  QFont thumb_font_;  // the thumbnails' labels
   int columns_ = 0, rows_ = 0;
   int selected_ = -1;
   int cursor_ = -1;

@@ -262,10 +262,8 @@ TEST_F(AttentionViewTest, ClickingAThumbnailSelectsItAndShowsItInTheHeadView) {
   EXPECT_EQ(head.currentMap()->layer, 2);
   EXPECT_EQ(head.currentMap()->index, 2);
   // The selected frame is drawn in the highlight colour.
-  EXPECT_EQ(rect->axis(QCPAxis::atTop)->basePen().color(),
-            model.palette().color(QPalette::Highlight));
-  EXPECT_NE(model.thumbnailRect(0)->axis(QCPAxis::atTop)->basePen().color(),
-            model.palette().color(QPalette::Highlight));
+  EXPECT_EQ(model.thumbnailFrame(i).color(), model.palette().color(QPalette::Highlight));
+  EXPECT_NE(model.thumbnailFrame(0).color(), model.palette().color(QPalette::Highlight));
   // A click outside every thumbnail changes nothing.
   QTest::mouseClick(model.plot(), Qt::LeftButton, {}, QPoint(2, 2));
   EXPECT_EQ(layers.count(), 1);

@@ -178,6 +178,7 @@ void mamba1_hidden_attention(float* alpha, const float* delta, const float* A, c
   // again factors ≤ 1. About 3·T·N + (T/kRows)²·N/2 exponentials per channel; the blocks are
   // fixed, so the rounding does not depend on how the work is split.
   constexpr int64_t kRows = 32;
+  static_assert(kRows % kLanes == 0, "the triangles run in whole packets");
   const int64_t blocks = (T + kRows - 1) / kRows;
   auto block_end = [&](int64_t beta) { return std::min(T, (beta + 1) * kRows) - 1; };
   std::vector<float> db(static_cast<size_t>(T * N));  // [T, N] Δ_s·B[s, n], for K and the triangles
@@ -190,6 +191,11 @@ void mamba1_hidden_attention(float* alpha, const float* delta, const float* A, c
   }
   vexp(K.data(), K.data(), T * N);
   for (int64_t i = 0; i < T * N; ++i) K[i] *= db[i];
+  // step[t, n] = exp(A_n·Δ_t) = exp(A_n(Γ_t − Γ_{t−1})), the triangles' one-step decays (t ≥ 1).
+  std::vector<float> step(static_cast<size_t>(T * N), 0.0f);
+  for (int64_t t = 1; t < T; ++t)
+    for (int64_t n = 0; n < N; ++n) step[t * N + n] = decay(gamma[t], gamma[t - 1], n);
+  vexp(step.data(), step.data(), T * N);
 
   auto rows = [&](int64_t t0, int64_t t1) {
     const int64_t b = t1 - t0, blk = t0 / kRows;
@@ -211,28 +217,40 @@ void mamba1_hidden_attention(float* alpha, const float* delta, const float* A, c
       left.noalias() = P * Q.transpose();
     }
     // The triangle, keys along the SIMD lanes: Bd[n, j] = Δ_s·B[s, n] for s = t0 + j; then
-    // α[t, s] = Σ_n C[t, n]·w_t[n, j]·Bd[n, j], summed over n in order for every key.
-    std::vector<float> Bd(static_cast<size_t>(N * b)), w(static_cast<size_t>(N * b)), e(N), acc(b);
+    // α[t, s] = Σ_n C[t, n]·w_t[n, j]·Bd[n, j], summed over n in order for every key. All kRows
+    // lanes are computed for every row, whole packets at a time (keys right of t, and past the
+    // block's end, hold w = Bd = 0 and are not copied out): loops of 1 to 32 keys with scalar
+    // tails took ~2.4 of the 4.5 ms that 24 maps of 512 tokens cost.
+    constexpr int64_t kPacks = kRows / kLanes;
+    std::vector<float> Bd(static_cast<size_t>(N * kRows), 0.0f), w(Bd.size(), 0.0f);
     for (int64_t j = 0; j < b; ++j)
-      for (int64_t n = 0; n < N; ++n) Bd[n * b + j] = db[(t0 + j) * N + n];
+      for (int64_t n = 0; n < N; ++n) Bd[n * kRows + j] = db[(t0 + j) * N + n];
+    alignas(32) float acc[kRows];
     for (int64_t t = t0; t < t1; ++t) {
       const int64_t k = t - t0 + 1;  // keys t0..t
-      if (k > 1) {
-        for (int64_t n = 0; n < N; ++n) e[n] = decay(gamma[t], gamma[t - 1], n);
-        vexp(e.data(), e.data(), N);
-        for (int64_t n = 0; n < N; ++n)
-          for (int64_t j = 0; j + 1 < k; ++j) w[n * b + j] *= e[n];
-      }
-      for (int64_t n = 0; n < N; ++n) w[n * b + k - 1] = 1.0f;
-      std::fill(acc.begin(), acc.begin() + k, 0.0f);
+      const float* et = step.data() + t * N;
       const float* Ct = C + t * N;
+      Pack sum[kPacks];
+      for (Pack& p : sum) p.setZero();
       for (int64_t n = 0; n < N; ++n) {
-        const float* wn = w.data() + n * b;
-        const float* bn = Bd.data() + n * b;
-        for (int64_t j = 0; j < k; ++j) acc[j] += Ct[n] * (wn[j] * bn[j]);
+        float* wn = w.data() + n * kRows;
+        const float* bn = Bd.data() + n * kRows;
+        if (k > 1) {
+          const Pack en = Pack::Constant(et[n]);
+          for (int64_t q = 0; q < kPacks; ++q) {
+            Eigen::Map<Pack> wq(wn + q * kLanes);
+            wq = wq * en;
+          }
+        }
+        wn[k - 1] = 1.0f;
+        const Pack cn = Pack::Constant(Ct[n]);
+        for (int64_t q = 0; q < kPacks; ++q)
+          sum[q] += cn * (Eigen::Map<const Pack>(wn + q * kLanes) *
+                          Eigen::Map<const Pack>(bn + q * kLanes));
       }
+      for (int64_t q = 0; q < kPacks; ++q) Eigen::Map<Pack>(acc + q * kLanes) = sum[q];
       float* row = alpha + t * T;
-      std::copy(acc.begin(), acc.begin() + k, row + t0);
+      std::copy(acc, acc + k, row + t0);
       std::fill(row + t + 1, row + T, 0.0f);
     }
   };

@@ -118,6 +118,11 @@ void ssd_step(float* y, float* state, const float* x, const float* dt, const flo
 // s ≤ t, else 0 (the matrix that multiplies X_s = Δ_s x_s).
 void ssd_hidden_attention(float* M, const float* dt, const float* A, const float* B, const float* C,
                           int64_t h, int64_t T, int64_t H, int64_t G, int64_t N);
+// The same for the nh heads heads[0..nh): M[nh,T,T], map i of head heads[i], each bitwise equal
+// to the one-head call. The heads of a group share C Bᵀ, which is formed once per row block.
+void ssd_hidden_attention(float* M, const int64_t* heads, int64_t nh, const float* dt,
+                          const float* A, const float* B, const float* C, int64_t T, int64_t H,
+                          int64_t G, int64_t N);
 
 // ---- MLPs and MoE
 // --------------------------------------------------------------------------------- SwiGLU:

@@ -200,42 +200,94 @@ void ssd_step(float* y, float* state, const float* x, const float* dt, const flo
   });
 }
 
-void ssd_hidden_attention(float* M, const float* dt, const float* A, const float* B, const float* C,
-                          int64_t h, int64_t T, int64_t H, int64_t G, int64_t N) {
-  const int64_t g = h * G / H;
-  const CStridedMap Bg(B + g * N, T, N, Strided(G * N));
-  const CStridedMap Cg(C + g * N, T, N, Strided(G * N));
-
+void ssd_hidden_attention(float* M, const int64_t* heads, int64_t nh, const float* dt,
+                          const float* A, const float* B, const float* C, int64_t T, int64_t H,
+                          int64_t G, int64_t N) {
   // Stable segsum: Σ_{k=s+1..t} a_k = A·(Γ_t − Γ_s) with the running sum Γ of Δ in double, so
-  // the difference never cancels two large float sums; it vectorises over s, where summing a_k
-  // backwards from each t was a serial double loop of T²/2 steps per head.
-  std::vector<double> gamma(static_cast<size_t>(T));  // [T] Γ_t = Σ_{k≤t} Δ_k
-  double acc = 0.0;
-  for (int64_t t = 0; t < T; ++t) gamma[t] = acc += dt[t * H + h];
-  const double a = A[h];
-  auto rows = [&](int64_t t0, int64_t t1) {
-    // C·Bᵀ for these rows and the keys they see (0..t1−1): the causal part only, in the rows'
-    // own task (one product per head would run on one thread and do twice the work).
-    StridedMap rows_cb(M + t0 * T, t1 - t0, t1, Strided(T));
-    rows_cb.noalias() = Cg.middleRows(t0, t1 - t0) * Bg.topRows(t1).transpose();
-    std::vector<float> L(static_cast<size_t>(T));  // [T] one row of L
-    for (int64_t t = t0; t < t1; ++t) {
-      const double gt = gamma[t];
-      for (int64_t s = 0; s <= t; ++s) L[s] = static_cast<float>(a * (gt - gamma[s]));
-      vexp(L.data(), L.data(), t + 1);
-      float* row = M + t * T;
-      for (int64_t s = 0; s <= t; ++s) row[s] *= L[s];
-      std::fill(row + t + 1, row + T, 0.0f);
+  // the difference never cancels two large float sums.
+  //
+  // Rows in fixed blocks of kRows. For a key s left of a row block that starts at t0 (reference
+  // point r = t0 − 1), in an earlier block β that ends at e_β, the decay factors into three
+  // parts, each ≤ 1 (as in the Mamba-1 kernel):
+  //   exp(a(Γ_t − Γ_s)) = exp(a(Γ_t − Γ_r)) · exp(a(Γ_r − Γ_{e_β})) · exp(a(Γ_{e_β} − Γ_s)),
+  // one exponential per row, per (row block, β) and per key instead of one per entry. Keys in
+  // the row's own block take exp(a(Γ_t − Γ_s)) directly.
+  constexpr int64_t kRows = 32;
+  const int64_t blocks = (T + kRows - 1) / kRows;
+  auto block_end = [&](int64_t beta) { return std::min(T, (beta + 1) * kRows) - 1; };
+  struct Head {
+    int64_t group = 0;
+    double a = 0.0;
+    std::vector<double> gamma;  // [T] Γ_t = Σ_{k≤t} Δ_k
+    std::vector<float> to_end;  // [T] exp(a(Γ_{e_β} − Γ_s)) for key s in block β
+    float decay(double later, double earlier) const {
+      return static_cast<float>(a * (later - earlier));  // ≤ 0
     }
   };
-  if (T * T < (int64_t{1} << 14)) {
+  std::vector<Head> hs(static_cast<size_t>(nh));
+  for (int64_t i = 0; i < nh; ++i) {
+    Head& e = hs[static_cast<size_t>(i)];
+    const int64_t h = heads[i];
+    e.group = h * G / H;
+    e.a = A[h];
+    e.gamma.resize(static_cast<size_t>(T));
+    double acc = 0.0;
+    for (int64_t t = 0; t < T; ++t) e.gamma[t] = acc += dt[t * H + h];
+    e.to_end.resize(static_cast<size_t>(T));
+    for (int64_t s = 0; s < T; ++s)
+      e.to_end[s] = e.decay(e.gamma[block_end(s / kRows)], e.gamma[s]);
+    vexp(e.to_end.data(), e.to_end.data(), T);
+  }
+
+  auto rows = [&](int64_t t0, int64_t t1) {
+    const int64_t b = t1 - t0;
+    const int64_t blk = t0 / kRows;  // whole blocks left of these rows (t0 is a block start)
+    // C·Bᵀ for these rows and the keys they see (0..t1−1), once per group: every head of a group
+    // shares it (Mamba-2's heads share B and C), only the decays differ.
+    MatRM cb(b, t1);
+    int64_t cb_group = -1;
+    std::vector<float> from_ref(static_cast<size_t>(b)), across(static_cast<size_t>(blk));
+    std::vector<float> L(static_cast<size_t>(b));  // a row's own-block decays
+    for (int64_t i = 0; i < nh; ++i) {
+      const Head& e = hs[static_cast<size_t>(i)];
+      if (e.group != cb_group) {
+        const CStridedMap Bg(B + e.group * N, T, N, Strided(G * N));
+        const CStridedMap Cg(C + e.group * N, T, N, Strided(G * N));
+        cb.noalias() = Cg.middleRows(t0, b) * Bg.topRows(t1).transpose();
+        cb_group = e.group;
+      }
+      if (t0 > 0) {
+        const double ref = e.gamma[t0 - 1];
+        for (int64_t t = t0; t < t1; ++t) from_ref[t - t0] = e.decay(e.gamma[t], ref);
+        for (int64_t beta = 0; beta < blk; ++beta)
+          across[beta] = e.decay(ref, e.gamma[block_end(beta)]);
+        vexp(from_ref.data(), from_ref.data(), b);
+        vexp(across.data(), across.data(), blk);
+      }
+      float* out = M + i * T * T;
+      for (int64_t t = t0; t < t1; ++t) {
+        const float* cbr = cb.row(t - t0).data();
+        float* row = out + t * T;
+        for (int64_t beta = 0; beta < blk; ++beta) {
+          const float f = from_ref[t - t0] * across[beta];
+          const float* w = e.to_end.data() + beta * kRows;
+          const int64_t s0 = beta * kRows;
+          for (int64_t j = 0; j < kRows; ++j) row[s0 + j] = cbr[s0 + j] * (f * w[j]);
+        }
+        const double gt = e.gamma[t];
+        for (int64_t s = t0; s <= t; ++s) L[s - t0] = e.decay(gt, e.gamma[s]);
+        vexp(L.data(), L.data(), t - t0 + 1);
+        for (int64_t s = t0; s <= t; ++s) row[s] = cbr[s] * L[s - t0];
+        std::fill(row + t + 1, row + T, 0.0f);
+      }
+    }
+  };
+  // Fixed 32-row blocks, widest first: a block's product shape (and so its rounding) must not
+  // depend on how TBB splits the rows.
+  if (T <= kRows) {
     rows(0, T);
     return;
   }
-  // Fixed 32-row blocks, widest first: a block's product shape (and so its rounding) must not
-  // depend on how TBB splits the rows.
-  constexpr int64_t kRows = 32;
-  const int64_t blocks = (T + kRows - 1) / kRows;
   oneapi::tbb::parallel_for(
       oneapi::tbb::blocked_range<int64_t>(0, blocks, 1),
       [&](const oneapi::tbb::blocked_range<int64_t>& r) {
@@ -245,6 +297,11 @@ void ssd_hidden_attention(float* M, const float* dt, const float* A, const float
         }
       },
       oneapi::tbb::simple_partitioner());
+}
+
+void ssd_hidden_attention(float* M, const float* dt, const float* A, const float* B, const float* C,
+                          int64_t h, int64_t T, int64_t H, int64_t G, int64_t N) {
+  ssd_hidden_attention(M, &h, 1, dt, A, B, C, T, H, G, N);
 }
 
 }  // namespace seqlens::kern

@@ -409,10 +409,8 @@ void Pass::mamba2_chunk(float* out, const float* x, int64_t l, const std::string
     Buf own;
     float* M = map_storage(Site::SsmHiddenAttn, l, {nh, T, T}, own);
     timed("hidden_attention", [&] {
-      for_each_map(nh, [&](int64_t i) {
-        kern::ssd_hidden_attention(M + i * T * T, dt.data(), A.data(), B.data(), C.data(),
-                                   heads[static_cast<size_t>(i)], T, H, G, N);
-      });
+      kern::ssd_hidden_attention(M, heads.data(), nh, dt.data(), A.data(), B.data(), C.data(), T, H,
+                                 G, N);
     });
     record(Site::SsmHiddenAttn, l, M, {nh, T, T});
   }

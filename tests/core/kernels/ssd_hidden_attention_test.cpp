@@ -22,25 +22,46 @@ Floats hidden(const SsdInputs& in, int64_t h) {
   return M;
 }
 
-// y_h = M (Δ ⊙ x_h) + D_h x_h reproduces the quadratic reference for every head (G = 2).
+// y_h = M (Δ ⊙ x_h) + D_h x_h reproduces the quadratic reference for every head (G = 2), within
+// one 32-row block (T = 26) and across several (T = 100: keys left of a row's block take the
+// factored decay).
 TEST(SsdHiddenAttention, ReproducesQuadraticForm) {
-  std::mt19937 rng(1);
-  const SsdInputs in(rng, 26, 4, 3, 2, 5);
-  const int64_t HP = in.H * in.P;
-  Floats y(in.T * HP), via_m(in.T * HP);
-  ref::ssd_quadratic(y.data(), in.x.data(), in.dt.data(), in.A.data(), in.B.data(), in.C.data(),
-                     in.D.data(), in.T, in.H, in.P, in.G, in.N);
-  for (int64_t h = 0; h < in.H; ++h) {
-    const Floats M = hidden(in, h);
-    for (int64_t t = 0; t < in.T; ++t)
-      for (int64_t p = 0; p < in.P; ++p) {
-        double acc = double(in.D[h]) * in.x[t * HP + h * in.P + p];
-        for (int64_t s = 0; s < in.T; ++s)
-          acc += double(M[t * in.T + s]) * in.dt[s * in.H + h] * in.x[s * HP + h * in.P + p];
-        via_m[t * HP + h * in.P + p] = static_cast<float>(acc);
-      }
+  for (const int64_t T : {26, 100}) {
+    std::mt19937 rng(1);
+    const SsdInputs in(rng, T, 4, 3, 2, 5);
+    const int64_t HP = in.H * in.P;
+    Floats y(in.T * HP), via_m(in.T * HP);
+    ref::ssd_quadratic(y.data(), in.x.data(), in.dt.data(), in.A.data(), in.B.data(), in.C.data(),
+                       in.D.data(), in.T, in.H, in.P, in.G, in.N);
+    for (int64_t h = 0; h < in.H; ++h) {
+      const Floats M = hidden(in, h);
+      for (int64_t t = 0; t < in.T; ++t)
+        for (int64_t p = 0; p < in.P; ++p) {
+          double acc = double(in.D[h]) * in.x[t * HP + h * in.P + p];
+          for (int64_t s = 0; s < in.T; ++s)
+            acc += double(M[t * in.T + s]) * in.dt[s * in.H + h] * in.x[s * HP + h * in.P + p];
+          via_m[t * HP + h * in.P + p] = static_cast<float>(acc);
+        }
+    }
+    EXPECT_TRUE(all_close(via_m, y, 1e-5)) << "T " << T;
   }
-  EXPECT_TRUE(all_close(via_m, y, 1e-5));
+}
+
+// Several heads in one call (out of order, across both groups) give each head's map bitwise as
+// the one-head call does.
+TEST(SsdHiddenAttention, ManyHeadsMatchOneHeadEach) {
+  std::mt19937 rng(4);
+  const SsdInputs in(rng, 100, 4, 3, 2, 5);
+  const std::vector<int64_t> heads = {3, 0, 2};
+  Floats all(int64_t(heads.size()) * in.T * in.T);
+  ssd_hidden_attention(all.data(), heads.data(), int64_t(heads.size()), in.dt.data(), in.A.data(),
+                       in.B.data(), in.C.data(), in.T, in.H, in.G, in.N);
+  for (size_t i = 0; i < heads.size(); ++i) {
+    const Floats one = hidden(in, heads[i]);
+    const Floats got(all.begin() + int64_t(i) * in.T * in.T,
+                     all.begin() + int64_t(i + 1) * in.T * in.T);
+    EXPECT_EQ(got, one) << "head " << heads[i];
+  }
 }
 
 // L has a unit diagonal, so M[t,t] = C_t·B_t; above the diagonal M is exactly 0.

@@ -5,9 +5,11 @@
 // O(block × hd) plus one score block; the [T,S] scores are never materialised unless the caller
 // asks for the pattern.
 //
-// With a pattern, the same streaming pass also parks the scaled logits in the pattern rows, and a
-// last pass turns them into e^(logit - m)/l. The output is therefore bitwise the same with or
-// without a pattern (the pattern is a side output of the same computation, not a second kernel).
+// With a pattern, the same streaming pass also parks each key block's e^(logit - m_block) in the
+// pattern rows, with the running max m_block it used, and a last pass scales each block's part by
+// e^(m_block - m)/l: no second exponential per entry (for most rows m_block already is the final
+// m and the factor is 1/l). The output is therefore bitwise the same with or without a pattern
+// (the pattern is a side output of the same computation, not a second kernel).
 //
 // Determinism: the blocks are fixed by (T, S) alone, and each output row only ever sees scores of
 // its own visible keys (masked probabilities are exactly 0 and add nothing), so a row's bits do
@@ -16,6 +18,7 @@
 #include <algorithm>
 #include <cmath>
 #include <limits>
+#include <vector>
 
 #include <oneapi/tbb/blocked_range.h>
 #include <oneapi/tbb/parallel_for.h>
@@ -70,6 +73,8 @@ void attention(float* out, float* pattern, const float* q, const float* k, const
     Eigen::VectorXf l = Eigen::VectorXf::Zero(bq);  // [bq] Σ e^(logit - m)
     Eigen::VectorXf alpha(bq);                      // [bq] m_old - m_new, then e^that
     Eigen::VectorXf part(bq);                       // [bq] this block's Σ e^(logit - m_new)
+    const int64_t n_kb = (sk + kKeyBlock - 1) / kKeyBlock;
+    std::vector<float> m_block(pattern ? static_cast<size_t>(bq * n_kb) : 0);  // [bq, n_kb]
 
     for (int64_t j0 = 0; j0 < sk; j0 += kKeyBlock) {
       const int64_t bk = std::min(kKeyBlock, sk - j0);
@@ -87,13 +92,15 @@ void attention(float* out, float* pattern, const float* q, const float* k, const
           continue;
         }
         for (int64_t j = 0; j < valid; ++j) row[j] *= scale;
-        if (pattern)  // park the logits; the last pass normalises them
-          std::copy(row, row + valid, pattern + (h * T + t0 + i) * S + j0);
         const float m_new = std::max(m[i], row_max(row, valid));
         alpha[i] = m[i] - m_new;  // ≤ 0; -inf on the first block (factor 0, acc and l are 0)
         m[i] = m_new;
         for (int64_t j = 0; j < valid; ++j) row[j] -= m_new;  // ≤ 0: no overflow
         vexp(row, row, valid);
+        if (pattern) {  // park e^(logit - m_new); the last pass rescales and normalises them
+          std::copy(row, row + valid, pattern + (h * T + t0 + i) * S + j0);
+          m_block[i * n_kb + j0 / kKeyBlock] = m_new;
+        }
         std::fill(row + valid, row + bk, 0.0f);  // masked: exactly 0, adds nothing below
         part[i] = sum(row, valid);
       }
@@ -116,10 +123,13 @@ void attention(float* out, float* pattern, const float* q, const float* k, const
     if (pattern) {
       for (int64_t i = 0; i < bq; ++i) {
         const int64_t valid = offset + t0 + i + 1;     // keys 0..pos
-        float* prow = pattern + (h * T + t0 + i) * S;  // [S] parked logits
-        for (int64_t j = 0; j < valid; ++j) prow[j] -= m[i];
-        vexp(prow, prow, valid);
-        for (int64_t j = 0; j < valid; ++j) prow[j] /= l[i];
+        float* prow = pattern + (h * T + t0 + i) * S;  // [S] parked e^(logit - m_block)
+        for (int64_t j0 = 0; j0 < valid; j0 += kKeyBlock) {
+          const float mb = m_block[i * n_kb + j0 / kKeyBlock];
+          const float f = (mb == m[i] ? 1.0f : std::exp(mb - m[i])) / l[i];  // ≤ 1/l
+          const int64_t end = std::min(valid, j0 + kKeyBlock);
+          for (int64_t j = j0; j < end; ++j) prow[j] *= f;
+        }
         std::fill(prow + valid, prow + S, 0.0f);  // masked entries are exactly 0
       }
     }

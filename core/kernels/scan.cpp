@@ -230,23 +230,26 @@ void mamba1_hidden_attention(float* alpha, const float* delta, const float* A, c
       const int64_t k = t - t0 + 1;  // keys t0..t
       const float* et = step.data() + t * N;
       const float* Ct = C + t * N;
-      Pack sum[kPacks];
-      for (Pack& p : sum) p.setZero();
+      Pack sum[kPacks], unit[kPacks];  // unit: 1 in the lane of the row's own key t
+      for (int64_t q = 0; q < kPacks; ++q) {
+        sum[q].setZero();
+        unit[q].setZero();
+      }
+      unit[(k - 1) / kLanes][(k - 1) % kLanes] = 1.0f;
+      // w_t = w_{t−1}·exp(A_n Δ_t) + unit (the new key's lane held 0), kept in registers for the
+      // sum: writing the 1 into memory and reading the packet back stalled every step on a failed
+      // store-to-load forward.
       for (int64_t n = 0; n < N; ++n) {
         float* wn = w.data() + n * kRows;
         const float* bn = Bd.data() + n * kRows;
-        if (k > 1) {
-          const Pack en = Pack::Constant(et[n]);
-          for (int64_t q = 0; q < kPacks; ++q) {
-            Eigen::Map<Pack> wq(wn + q * kLanes);
-            wq = wq * en;
-          }
-        }
-        wn[k - 1] = 1.0f;
+        const Pack en = Pack::Constant(k > 1 ? et[n] : 1.0f);  // no decay before the first row
         const Pack cn = Pack::Constant(Ct[n]);
-        for (int64_t q = 0; q < kPacks; ++q)
-          sum[q] += cn * (Eigen::Map<const Pack>(wn + q * kLanes) *
-                          Eigen::Map<const Pack>(bn + q * kLanes));
+        for (int64_t q = 0; q < kPacks; ++q) {
+          Eigen::Map<Pack> wq(wn + q * kLanes);
+          const Pack wv = wq * en + unit[q];
+          wq = wv;
+          sum[q] += cn * (wv * Eigen::Map<const Pack>(bn + q * kLanes));
+        }
       }
       for (int64_t q = 0; q < kPacks; ++q) Eigen::Map<Pack>(acc + q * kLanes) = sum[q];
       float* row = alpha + t * T;

@@ -40,7 +40,7 @@ void packed_serial(float* out, const float* x, int64_t n, const F& f) {
 // never changes a result).
 template <typename F>
 void packed(float* out, const float* x, int64_t n, const F& f) {
-  constexpr int64_t kParallelElems = int64_t{1} << 17, kGrain = int64_t{1} << 15;
+  constexpr int64_t kParallelElems = int64_t{1} << 15, kGrain = int64_t{1} << 14;
   if (n < kParallelElems) {
     packed_serial(out, x, n, f);
     return;

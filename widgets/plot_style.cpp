@@ -176,10 +176,25 @@ QImage colour_image(const float* values, int cols, int rows, QCPColorGradient gr
                     QCPRange range) {
   // Opaque (the gradients are): no alpha scan when it becomes a pixmap, no blending when drawn.
   QImage img(std::max(cols, 0), std::max(rows, 0), QImage::Format_RGB32);
-  std::vector<double> row(static_cast<size_t>(std::max(cols, 0)));
+  // QCPColorMap's mapping, one level per cell: level = ⌊(v − lower)·(levels − 1)/size⌋ clamped
+  // to the gradient's levels, in double. The levels' colours are read once through colorize
+  // (at their centres), and each cell is looked up without converting its row to doubles and
+  // going through colorize's per-call checks (~0.6 ms for a 512 × 512 map).
+  const int levels = gradient.levelCount();
+  const double factor = (levels - 1) / range.size();
+  std::vector<QRgb> lut(static_cast<size_t>(levels));
+  for (int i = 0; i < levels; ++i) {
+    const double centre = range.lower + (i + 0.5) / factor;
+    gradient.colorize(&centre, range, &lut[size_t(i)], 1);
+  }
+  const double lower = range.lower;
   for (int r = 0; r < rows; ++r) {
-    for (int c = 0; c < cols; ++c) row[size_t(c)] = values[size_t(r) * size_t(cols) + size_t(c)];
-    gradient.colorize(row.data(), range, reinterpret_cast<QRgb*>(img.scanLine(r)), cols);
+    const float* in = values + size_t(r) * size_t(cols);
+    auto* out = reinterpret_cast<QRgb*>(img.scanLine(r));
+    for (int c = 0; c < cols; ++c) {
+      const double level = (double(in[c]) - lower) * factor;  // NaN (an empty range): level 0
+      out[c] = lut[level >= 0 ? size_t(std::min(level, double(levels - 1))) : 0];
+    }
   }
   return img;
 }

@@ -252,6 +252,7 @@ void AttentionModelView::rebuild() {
   columns_ = rows_ = 0;
   if (trace_ && !maps_.empty()) {
     legend_ = new QCPLayoutGrid;
+    legend_measured_ = false;
     body->addElement(0, 1, legend_);
     body->setColumnStretchFactor(1, 0.01);
     auto add_scale = [&](int row, const QCPColorGradient& g, QCPRange range, const QString& label) {
@@ -440,6 +441,14 @@ void AttentionModelView::fitThumbnails() {
   const int avail_h = vp.height() - hint(title_).height() - hint(caption_).height() - 2 * spacing_v;
   int label_w = 0;
   for (QCPTextElement* l : row_labels_) label_w = std::max(label_w, hint(l).width());
+  if (legend_ && !legend_measured_) {
+    // The colour scales' widths include their axes' margins, which the layout computes: before
+    // the first layout they are only the bars', and the block of thumbnails came out too wide
+    // for the panel by the scales' tick labels.
+    legend_->update(QCPLayoutElement::upPreparation);
+    legend_->update(QCPLayoutElement::upMargins);
+    legend_measured_ = true;
+  }
   const int legend_w = legend_ ? hint(legend_).width() + body_->columnSpacing() + 8 : 0;
   const int gap_h = grid_->columnSpacing(), gap_v = grid_->rowSpacing();
   const int frame = 2;  // minimum margins left and right / top of each thumbnail
@@ -448,6 +457,12 @@ void AttentionModelView::fitThumbnails() {
   const int side = std::max(6, std::min(side_w, side_h));
   const int used_w = label_w + gap_h * columns_ + columns_ * (side + frame) + legend_w;
   const int used_h = rows_ * (side + label_h + frame) + gap_v * (rows_ - 1);
+  // Exactly square: left to the grid's stretch factors, the thumbnails took the width that the
+  // labels' and scales' columns should have had, and came out wider than tall.
+  for (const Thumb& t : thumbs_) {
+    t.rect->setMinimumSize(side, side);
+    t.rect->setMaximumSize(side, side);
+  }
   const int left = std::max(0, (vp.width() - used_w) / 2);
   const int right = std::max(0, vp.width() - used_w - left);
   body_->setMargins(QMargins(left, 0, right, std::max(0, avail_h - used_h)));

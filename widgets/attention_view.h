@@ -102,6 +102,7 @@ class AttentionModelView : public ChartView {
   QCPLayoutGrid* body_ = nullptr;  // thumbnail grid and legend
   QCPLayoutGrid* grid_ = nullptr;
   QCPLayoutGrid* legend_ = nullptr;  // colour scales beside the grid
+  bool legend_measured_ = false;     // its axes' margins computed (fitThumbnails)
   std::shared_ptr<const ForwardTrace> trace_;
   std::shared_ptr<const analysis::AttentionThumbnails> reduced_;  // from setThumbnails
   std::shared_ptr<const analysis::AttentionThumbnails> own_;      // reduced here, when it had to

@@ -318,6 +318,33 @@ TEST_F(AttentionViewTest, HeadViewTitleWrapsInANarrowPanel) {
   }
 }
 
+TEST_F(AttentionViewTest, ModelViewFitsEightColumnsInANarrowPanelFromItsFirstLayout) {
+  // mamba2-tiny: 4 layers × 8 heads in a 440 px panel, laid out once (a screenshot's case). The
+  // thumbnails are square, the row labels whole, and the colour scale right of every thumbnail.
+  auto trace = trace_of("mamba2-tiny", "The old lighthouse keeper", {0, 1, 2, 3, 4, 5, 6, 7});
+  AttentionModelView view;
+  view.resize(440, 700);
+  view.setTrace(trace);
+  ASSERT_EQ(view.thumbnailCount(), 32);
+  ASSERT_TRUE(test::show_laid_out(view, view.plot(), 1));
+  test::expect_text_fits(view.plot());
+  int right = 0;
+  for (int i = 0; i < view.thumbnailCount(); ++i) {
+    const QRect r = view.thumbnailRect(i)->rect();
+    EXPECT_EQ(r.width(), r.height()) << view.thumbnailLabel(i).toStdString();
+    EXPECT_GT(r.width(), 8);
+    right = std::max(right, view.thumbnailRect(i)->outerRect().right());
+  }
+  int scales = 0;
+  for (QCPLayoutElement* e : view.plot()->plotLayout()->elements(true))
+    if (auto* scale = qobject_cast<QCPColorScale*>(e)) {
+      EXPECT_GT(scale->outerRect().left(), right);
+      EXPECT_LE(scale->outerRect().right(), view.plot()->viewport().right());
+      ++scales;
+    }
+  EXPECT_EQ(scales, 1);
+}
+
 TEST_F(AttentionViewTest, HeadViewNormalisesHiddenAttentionAndRequestsChannels) {
   auto trace = trace_of("jamba-tiny", "abcd efgh", {0, 3});
   AttentionHeadView view;

@@ -281,6 +281,10 @@ void RoutingView::buildCharts() {
   legend->setLayer(QStringLiteral("legend"));
   legend->setIconSize(14, 12);
   legend->setFont(font());
+  // Tight around its one row of entries: in the Compare tab's short panel the default margins
+  // left the row cut at its bottom edge.
+  legend->setMargins(QMargins(6, 2, 6, 2));
+  legend->setRowSpacing(0);
   auto* grid = new QCPLayoutGrid;
   layout->addElement(3, 0, grid);
   layout->setRowStretchFactors({0.001, 0.001, 0.001, 1.0});

@@ -341,23 +341,59 @@ const MapValues* AttentionThumbnails::find(size_t map, MapNorm mode) const {
 
 AttentionThumbnails attention_thumbnails(std::shared_ptr<const ForwardTrace> trace,
                                          int64_t max_cells, MapNorm hidden_mode) {
-  if (!trace) throw bad("attention thumbnails need a trace");
+  return ThumbnailReducer(max_cells, hidden_mode).finish(std::move(trace));
+}
+
+ThumbnailReducer::ThumbnailReducer(int64_t max_cells, MapNorm hidden_mode)
+    : cells_(max_cells), hidden_mode_(hidden_mode) {
   if (max_cells < 1)
     throw bad("a thumbnail needs at least one cell per side, not " + std::to_string(max_cells));
+}
+
+void ThumbnailReducer::add(const RecordedArray& maps) {
+  const bool softmax = maps.site == Site::AttnPattern;
+  if ((!softmax && maps.site != Site::SsmHiddenAttn) || maps.shape.size() != 3) return;
+  const int64_t n = maps.shape[0], T = maps.shape[1], S = maps.shape[2];
+  // A malformed array is left to finish, where enumerate_attention_maps names what is wrong.
+  if (n < 1 || T < 1 || S < 1 || static_cast<int64_t>(maps.f32.size()) != n * T * S) return;
+  const MapKind kind = softmax ? MapKind::Softmax : MapKind::Hidden;
+  const MapNorm mode = softmax ? MapNorm::Raw : hidden_mode_;
+  std::vector<AttentionThumbnails::Reduced> out(static_cast<size_t>(n));
+  oneapi::tbb::parallel_for(
+      oneapi::tbb::blocked_range<int64_t>(0, n, 1),
+      [&](const oneapi::tbb::blocked_range<int64_t>& r) {
+        for (int64_t i = r.begin(); i < r.end(); ++i)
+          out[static_cast<size_t>(i)] = {
+              mode, thumbnail_map(maps.f32.data() + i * T * S, T, S, kind, mode, cells_)};
+      },
+      oneapi::tbb::simple_partitioner());
+  for (int64_t i = 0; i < n; ++i)
+    done_[maps.f32.data() + i * T * S] = std::move(out[static_cast<size_t>(i)]);
+}
+
+AttentionThumbnails ThumbnailReducer::finish(std::shared_ptr<const ForwardTrace> trace) {
+  if (!trace) throw bad("attention thumbnails need a trace");
   AttentionThumbnails out;
-  out.cells = max_cells;
-  out.hidden_mode = hidden_mode;
+  out.cells = cells_;
+  out.hidden_mode = hidden_mode_;
   const std::vector<AttentionMapRef> refs = enumerate_attention_maps(*trace);
   out.maps.resize(refs.size());
+  // The recorded arrays moved into the trace with their storage, so a map add saw is found by
+  // its first value's address.
   oneapi::tbb::parallel_for(
       oneapi::tbb::blocked_range<size_t>(0, refs.size(), 1),
       [&](const oneapi::tbb::blocked_range<size_t>& r) {
         for (size_t i = r.begin(); i < r.end(); ++i) {
-          const MapNorm mode = refs[i].kind == MapKind::Hidden ? hidden_mode : MapNorm::Raw;
-          out.maps[i] = {mode, thumbnail_map(refs[i], mode, max_cells)};
+          const MapNorm mode = refs[i].kind == MapKind::Hidden ? hidden_mode_ : MapNorm::Raw;
+          const auto seen = done_.find(refs[i].data);
+          if (seen != done_.end() && seen->second.mode == mode)
+            out.maps[i] = seen->second;
+          else
+            out.maps[i] = {mode, thumbnail_map(refs[i], mode, cells_)};
         }
       },
       oneapi::tbb::simple_partitioner());
+  done_.clear();
   out.trace = std::move(trace);
   return out;
 }

@@ -13,6 +13,7 @@
 #pragma once
 
 #include <cstdint>
+#include <map>
 #include <memory>
 #include <vector>
 
@@ -122,6 +123,23 @@ struct AttentionThumbnails {
 // thumbnail_map throw.
 AttentionThumbnails attention_thumbnails(std::shared_ptr<const ForwardTrace> trace,
                                          int64_t max_cells, MapNorm hidden_mode);
+
+// The same thumbnails, reduced while the forward pass runs: `add` takes each map array as the
+// recorder completes it (run_traced's map observer), while its values are still in cache, and
+// `finish` returns, for the trace, exactly what attention_thumbnails would (it reduces any map
+// `add` did not see). One reducer per pass; `add` and `finish` on the pass's worker, in its arena.
+class ThumbnailReducer {
+ public:
+  ThumbnailReducer(int64_t max_cells, MapNorm hidden_mode);
+  void add(const RecordedArray& maps);
+  AttentionThumbnails finish(std::shared_ptr<const ForwardTrace> trace);
+  size_t reduced() const { return done_.size(); }  // maps `add` has reduced since `finish`
+
+ private:
+  int64_t cells_;
+  MapNorm hidden_mode_;
+  std::map<const float*, AttentionThumbnails::Reduced> done_;  // by the map's first value
+};
 
 // The value the head view shows at (query t, key s) in `mode` — the same number as
 // normalise_map(ref, mode).at(t, s), computed from one row (or, for AbsMinMax, one pass over the

@@ -1,6 +1,7 @@
 #include "core/instrument/recorder.h"
 
 #include <algorithm>
+#include <chrono>
 #include <cmath>
 #include <cstdint>
 #include <cstring>
@@ -154,6 +155,14 @@ float* Recorder::lend_map(Site site, int64_t layer, const std::vector<int64_t>& 
   return arrays_.back().f32.data();
 }
 
+void Recorder::observe(const RecordedArray& map) {
+  if (!observer_) return;
+  const auto t0 = std::chrono::steady_clock::now();
+  observer_(map);
+  observer_ms_ +=
+      std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0).count();
+}
+
 void Recorder::record(Site site, int64_t layer, const ArrayView& a) {
   // Maps (H×T×S patterns, C×T×T hidden attention) are whole; every other site is time-major and
   // a second call for it (streaming, prefill then steps) appends along time.
@@ -163,6 +172,7 @@ void Recorder::record(Site site, int64_t layer, const ArrayView& a) {
   if (r && lent_.erase(name)) {  // written in place into storage lent_map handed out
     if (a.data != r->f32.data() || a.shape != r->shape)
       throw Error(ErrorKind::InvalidArgument, name + " was recorded from a buffer it was not lent");
+    observe(*r);
     return;
   }
   if (r && !time_major) throw recorded_twice(name);
@@ -176,6 +186,7 @@ void Recorder::record(Site site, int64_t layer, const ArrayView& a) {
   const int32_t* i = static_cast<const int32_t*>(a.data);
   if (!time_major) {
     r->f32.assign(f, f + n);
+    observe(*r);
     return;
   }
   const int64_t rows = a.shape[0], row = rows ? n / rows : 0;

@@ -4,6 +4,7 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <map>
 #include <memory>
 #include <set>
@@ -63,6 +64,10 @@ struct RecordedArray {
   int64_t time_stride = 1;   // > 1 when the SSM state was subsampled in time
 };
 
+// Called with each map array (attention pattern, hidden attention) as soon as it is complete, on
+// the forward pass's thread, while its values are still in cache.
+using MapObserver = std::function<void(const RecordedArray&)>;
+
 class Recorder : public Sink {
  public:
   // Throws Error(Budget) when the estimate exceeds the budget and subsampling is not allowed.
@@ -73,6 +78,10 @@ class Recorder : public Sink {
   float* lend_map(Site site, int64_t layer, const std::vector<int64_t>& shape) override;
   std::vector<int64_t> hidden_attn_channels(int64_t layer) const override;
 
+  void set_map_observer(MapObserver observer) { observer_ = std::move(observer); }
+  // Wall time spent in the map observer so far.
+  double observer_ms() const { return observer_ms_; }
+
   int64_t estimated_bytes() const { return estimated_bytes_; }
   int64_t state_time_stride() const { return stride_; }
   // Arrays in recording order; `take` moves them out.
@@ -81,6 +90,7 @@ class Recorder : public Sink {
 
  private:
   RecordedArray* find_array(const std::string& name);  // nullptr when not recorded yet
+  void observe(const RecordedArray& map);
 
   ModelConfig config_;
   RecordRequest request_;
@@ -89,6 +99,8 @@ class Recorder : public Sink {
   std::vector<RecordedArray> arrays_;
   std::map<std::string, int64_t> seen_;  // time steps seen per array (for the time stride)
   std::set<std::string> lent_;           // maps lent and not yet recorded
+  MapObserver observer_;
+  double observer_ms_ = 0;
 };
 
 // Bytes one site would take for a model over T tokens (all applicable layers).

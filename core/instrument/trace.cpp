@@ -14,13 +14,15 @@ const RecordedArray* ForwardTrace::find(const std::string& name) const {
 std::shared_ptr<const ForwardTrace> run_traced(std::shared_ptr<const Model> model_ptr,
                                                std::vector<int32_t> tokens,
                                                const RecordRequest& request,
-                                               const CancelToken* cancel, ProgressFn progress) {
+                                               const CancelToken* cancel, ProgressFn progress,
+                                               MapObserver on_map) {
   const Model& model = *model_ptr;
   auto trace = std::make_shared<ForwardTrace>();
   trace->model = std::move(model_ptr);
   trace->hidden_channels = request.hidden_channels;
   trace->config = model.config();
   Recorder recorder(model.config(), static_cast<int64_t>(tokens.size()), request);
+  recorder.set_map_observer(std::move(on_map));
   InferenceState state = make_state(model);
   const auto t0 = std::chrono::steady_clock::now();
   ForwardStats stats;
@@ -66,7 +68,8 @@ std::shared_ptr<const ForwardTrace> run_traced(std::shared_ptr<const Model> mode
   trace->logits = forward(model, tokens, state, options);
   trace->peak_bytes = stats.peak_bytes;
   trace->forward_ms =
-      std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0).count();
+      std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0).count() -
+      recorder.observer_ms();
   trace->state_bytes = state.bytes();
   trace->tokens = std::move(tokens);
   trace->arrays = recorder.take();

@@ -23,7 +23,7 @@ struct ForwardTrace {
   // (no FFN output and no head; RecordRequest::stop_after_last_layer).
   ForwardOptions::LastPart last_part = ForwardOptions::LastPart::Whole;
   std::vector<RecordedArray> arrays;  // recorded sites
-  double forward_ms = 0;              // wall time of the forward pass alone
+  double forward_ms = 0;              // wall time of the forward pass alone (no map observer)
   int64_t state_bytes = 0;            // caches and states after the pass
   int64_t peak_bytes = 0;             // peak bytes the core allocated during the pass
   // The weights that produced this trace (for reductions that need parameters, such as the SSM
@@ -35,11 +35,12 @@ struct ForwardTrace {
 };
 
 // Runs `model` (kept in the trace) over `tokens` recording `request` (budget checked before
-// running).
+// running). `on_map`, if given, sees each recorded map as soon as it is complete (its time is not
+// counted in forward_ms).
 std::shared_ptr<const ForwardTrace> run_traced(std::shared_ptr<const Model> model,
                                                std::vector<int32_t> tokens,
                                                const RecordRequest& request,
                                                const CancelToken* cancel = nullptr,
-                                               ProgressFn progress = {});
+                                               ProgressFn progress = {}, MapObserver on_map = {});
 
 }  // namespace seqlens

@@ -294,6 +294,43 @@ TEST(AttentionMapsThumbnail, TheTracesThumbnailsAreEachMapInTheModeTheModelViewD
   EXPECT_THROW(attention_thumbnails(trace, 0, MapNorm::Raw), Error);
 }
 
+TEST(AttentionMapsThumbnail, ReducedAsTheMapsAreRecordedTheSameAsAfterThePass) {
+  std::string text;
+  while (text.size() < 70) text += "Thumbnails during the pass. ";
+  auto model = std::make_shared<const Model>(make_preset("jamba-tiny"));
+  RecordRequest r;
+  r.sites = {Site::AttnPattern, Site::SsmHiddenAttn};
+  r.hidden_channels = {0, 5};
+  const int64_t cells = 16;
+  for (MapNorm hidden_mode : {MapNorm::Raw, MapNorm::AbsMinMax, MapNorm::RowNormalised}) {
+    ThumbnailReducer reducer(cells, hidden_mode);
+    std::vector<std::string> seen;
+    auto trace = run_traced(model, ByteTokenizer::encode(text), r, nullptr, {},
+                            [&](const RecordedArray& maps) {
+                              seen.push_back(maps.name);
+                              reducer.add(maps);
+                            });
+    // Every layer's map array, once, in layer order: 2 attention layers × 4 heads and 6 Mamba
+    // layers × 2 channels, all reduced during the pass.
+    ASSERT_EQ(seen.size(), 8u);
+    EXPECT_EQ(seen.front(), "blocks.0.ssm.hidden_attn");
+    EXPECT_EQ(seen[2], "blocks.2.attn.pattern");
+    EXPECT_EQ(reducer.reduced(), 20u);
+    const AttentionThumbnails got = reducer.finish(trace);
+    const AttentionThumbnails want = attention_thumbnails(trace, cells, hidden_mode);
+    EXPECT_EQ(got.trace, trace);
+    ASSERT_EQ(got.maps.size(), want.maps.size());
+    for (size_t i = 0; i < want.maps.size(); ++i) {
+      SCOPED_TRACE("map " + std::to_string(i));
+      EXPECT_EQ(got.maps[i].mode, want.maps[i].mode);
+      expect_values(got.maps[i].values, want.maps[i].values.values, 0.f);
+      EXPECT_EQ(got.maps[i].values.lo, want.maps[i].values.lo);
+      EXPECT_EQ(got.maps[i].values.hi, want.maps[i].values.hi);
+    }
+    EXPECT_EQ(reducer.reduced(), 0u);  // finish hands them over
+  }
+}
+
 TEST(AttentionMapsEnumerate, JambaHasSoftmaxAtLayers2And6AndHiddenElsewhere) {
   const std::string text = "Hello, Jamba!";
   const int64_t T = static_cast<int64_t>(text.size());

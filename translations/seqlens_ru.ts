@@ -38,67 +38,67 @@
 <context>
     <name>main</name>
     <message>
-        <location filename="../app/gui/main.cpp" line="52" />
+        <location filename="../app/gui/main.cpp" line="53" />
         <source>See how Transformers, Mamba and hybrid models work, and what they cost.</source>
         <translation>Смотрите, как работают трансформеры, Mamba и гибридные модели и чего они стоят.</translation>
     </message>
     <message>
-        <location filename="../app/gui/main.cpp" line="56" />
+        <location filename="../app/gui/main.cpp" line="57" />
         <source>Preset or model directory.</source>
         <translation>Встроенная модель или каталог модели.</translation>
     </message>
     <message>
-        <location filename="../app/gui/main.cpp" line="57" />
+        <location filename="../app/gui/main.cpp" line="58" />
         <source>Input text.</source>
         <translation>Входной текст.</translation>
     </message>
     <message>
-        <location filename="../app/gui/main.cpp" line="58" />
+        <location filename="../app/gui/main.cpp" line="59" />
         <source>Language: en or ru.</source>
         <translation>Язык: en или ru.</translation>
     </message>
     <message>
-        <location filename="../app/gui/main.cpp" line="61" />
+        <location filename="../app/gui/main.cpp" line="62" />
         <source>Colours: system, light or dark.</source>
         <translation>Цвета: system (системные), light (светлые) или dark (тёмные).</translation>
     </message>
     <message>
-        <location filename="../app/gui/main.cpp" line="63" />
+        <location filename="../app/gui/main.cpp" line="64" />
         <source>Save the main window to FILE and exit.</source>
         <translation>Сохранить главное окно в ФАЙЛ и выйти.</translation>
     </message>
     <message>
-        <location filename="../app/gui/main.cpp" line="66" />
+        <location filename="../app/gui/main.cpp" line="67" />
         <source>Tab to show first (0-based index).</source>
         <translation>Вкладка, открываемая первой (номер с 0).</translation>
     </message>
     <message>
-        <location filename="../app/gui/main.cpp" line="69" />
+        <location filename="../app/gui/main.cpp" line="70" />
         <source>Render every view into DIR without a window and exit.</source>
         <translation>Отрисовать все представления в папку DIR без окна и выйти.</translation>
     </message>
     <message>
-        <location filename="../app/gui/main.cpp" line="72" />
+        <location filename="../app/gui/main.cpp" line="73" />
         <source>Image formats for --export-all.</source>
         <translation>Форматы изображений для --export-all.</translation>
     </message>
     <message>
-        <location filename="../app/gui/main.cpp" line="74" />
+        <location filename="../app/gui/main.cpp" line="75" />
         <source>Chart size WxH.</source>
         <translation>Размер графика ШxВ.</translation>
     </message>
     <message>
-        <location filename="../app/gui/main.cpp" line="76" />
+        <location filename="../app/gui/main.cpp" line="77" />
         <source>PNG resolution.</source>
         <translation>Разрешение PNG.</translation>
     </message>
     <message>
-        <location filename="../app/gui/main.cpp" line="79" />
+        <location filename="../app/gui/main.cpp" line="80" />
         <source>Longest input of the scaling chart for --export-all.</source>
         <translation>Наибольшая длина входа для графика масштабирования в --export-all.</translation>
     </message>
     <message>
-        <location filename="../app/gui/main.cpp" line="83" />
+        <location filename="../app/gui/main.cpp" line="84" />
         <source>Benchmark: N edits at 512 tokens, edit to repaint, then exit.</source>
         <translation>Замер: N правок при 512 токенах, от правки до перерисовки, затем выход.</translation>
     </message>
@@ -664,7 +664,7 @@
 <context>
     <name>seqlens::app::Session</name>
     <message>
-        <location filename="../app/gui/session.cpp" line="94" />
+        <location filename="../app/gui/session.cpp" line="95" />
         <source>custom %1</source>
         <translation>своя %1</translation>
     </message>
@@ -687,96 +687,96 @@
         <translation>выберите для записи…</translation>
     </message>
     <message>
-        <location filename="../widgets/attention_head_view.cpp" line="107" />
-        <location filename="../widgets/attention_head_view.cpp" line="512" />
+        <location filename="../widgets/attention_head_view.cpp" line="104" />
+        <location filename="../widgets/attention_head_view.cpp" line="509" />
         <source>key token (s)</source>
         <translation>токен-ключ (s)</translation>
     </message>
     <message>
-        <location filename="../widgets/attention_head_view.cpp" line="108" />
-        <location filename="../widgets/attention_head_view.cpp" line="513" />
+        <location filename="../widgets/attention_head_view.cpp" line="105" />
+        <location filename="../widgets/attention_head_view.cpp" line="510" />
         <source>query token (t)</source>
         <translation>токен-запрос (t)</translation>
     </message>
     <message>
-        <location filename="../widgets/attention_head_view.cpp" line="139" />
+        <location filename="../widgets/attention_head_view.cpp" line="136" />
         <source>Attention map (head)</source>
         <translation>Карта внимания (голова)</translation>
     </message>
     <message>
-        <location filename="../widgets/attention_head_view.cpp" line="147" />
+        <location filename="../widgets/attention_head_view.cpp" line="144" />
         <source>Raw α (signed)</source>
         <translation>Исходные α (со знаком)</translation>
     </message>
     <message>
-        <location filename="../widgets/attention_head_view.cpp" line="148" />
-        <location filename="../widgets/attention_head_view.cpp" line="160" />
+        <location filename="../widgets/attention_head_view.cpp" line="145" />
+        <location filename="../widgets/attention_head_view.cpp" line="157" />
         <source>|α| min–max</source>
         <translation>|α|, мин–макс</translation>
     </message>
     <message>
-        <location filename="../widgets/attention_head_view.cpp" line="149" />
+        <location filename="../widgets/attention_head_view.cpp" line="146" />
         <source>Row-normalised |α|</source>
         <translation>|α|, нормированные по строкам</translation>
     </message>
     <message>
-        <location filename="../widgets/attention_head_view.cpp" line="155" />
+        <location filename="../widgets/attention_head_view.cpp" line="152" />
         <source>Attention</source>
         <translation>Внимание</translation>
     </message>
     <message>
-        <location filename="../widgets/attention_head_view.cpp" line="156" />
+        <location filename="../widgets/attention_head_view.cpp" line="153" />
         <source>Layer %1 — no attention map recorded</source>
         <translation>Слой %1 — карта внимания не записана</translation>
     </message>
     <message>
-        <location filename="../widgets/attention_head_view.cpp" line="158" />
+        <location filename="../widgets/attention_head_view.cpp" line="155" />
         <source>Layer %1, head %2 — softmax attention (probabilities)</source>
         <translation>Слой %1, голова %2 — softmax-внимание (вероятности)</translation>
     </message>
     <message>
-        <location filename="../widgets/attention_head_view.cpp" line="159" />
+        <location filename="../widgets/attention_head_view.cpp" line="156" />
         <source>raw</source>
         <translation>исходные значения</translation>
     </message>
     <message>
-        <location filename="../widgets/attention_head_view.cpp" line="161" />
+        <location filename="../widgets/attention_head_view.cpp" line="158" />
         <source>row-normalised</source>
         <translation>нормировка по строкам</translation>
     </message>
     <message>
-        <location filename="../widgets/attention_head_view.cpp" line="163" />
+        <location filename="../widgets/attention_head_view.cpp" line="160" />
         <source>Layer %1, head %2 — hidden attention (%3)</source>
         <translation>Слой %1, голова %2 — скрытое внимание (%3)</translation>
     </message>
     <message>
-        <location filename="../widgets/attention_head_view.cpp" line="164" />
+        <location filename="../widgets/attention_head_view.cpp" line="161" />
         <source>Layer %1, channel %2 — hidden attention (%3)</source>
         <translation>Слой %1, канал %2 — скрытое внимание (%3)</translation>
     </message>
     <message>
-        <location filename="../widgets/attention_head_view.cpp" line="177" />
+        <location filename="../widgets/attention_head_view.cpp" line="174" />
         <source>probability</source>
         <translation>вероятность</translation>
     </message>
     <message>
-        <location filename="../widgets/attention_head_view.cpp" line="178" />
+        <location filename="../widgets/attention_head_view.cpp" line="175" />
         <source>α</source>
         <translation>α</translation>
     </message>
     <message>
-        <location filename="../widgets/attention_head_view.cpp" line="179" />
+        <location filename="../widgets/attention_head_view.cpp" line="176" />
         <source>|α| (min–max)</source>
         <translation>|α| (мин–макс)</translation>
     </message>
     <message>
-        <location filename="../widgets/attention_head_view.cpp" line="180" />
-        <location filename="../widgets/attention_head_view.cpp" line="339" />
+        <location filename="../widgets/attention_head_view.cpp" line="177" />
+        <location filename="../widgets/attention_head_view.cpp" line="336" />
         <source>|α| / row sum</source>
         <translation>|α| / сумма строки</translation>
     </message>
     <message>
-        <location filename="../widgets/attention_head_view.cpp" line="181" />
+        <location filename="../widgets/attention_head_view.cpp" line="178" />
         <source>query “%1” (t = %2)
 key “%3” (s = %4)
 %5 = %6</source>
@@ -785,90 +785,90 @@ key “%3” (s = %4)
 %5 = %6</translation>
     </message>
     <message>
-        <location filename="../widgets/attention_head_view.cpp" line="262" />
+        <location filename="../widgets/attention_head_view.cpp" line="259" />
         <source>attention</source>
         <translation>внимание</translation>
     </message>
     <message>
-        <location filename="../widgets/attention_head_view.cpp" line="263" />
+        <location filename="../widgets/attention_head_view.cpp" line="260" />
         <source>Mamba-2</source>
         <translation>Mamba-2</translation>
     </message>
     <message>
-        <location filename="../widgets/attention_head_view.cpp" line="264" />
+        <location filename="../widgets/attention_head_view.cpp" line="261" />
         <source>Mamba</source>
         <translation>Mamba</translation>
     </message>
     <message>
-        <location filename="../widgets/attention_head_view.cpp" line="265" />
+        <location filename="../widgets/attention_head_view.cpp" line="262" />
         <source>%1 · %2</source>
         <translation>%1 · %2</translation>
     </message>
     <message>
-        <location filename="../widgets/attention_head_view.cpp" line="275" />
-        <location filename="../widgets/attention_head_view.cpp" line="281" />
+        <location filename="../widgets/attention_head_view.cpp" line="272" />
+        <location filename="../widgets/attention_head_view.cpp" line="278" />
         <source>Head:</source>
         <translation>Голова:</translation>
     </message>
     <message>
-        <location filename="../widgets/attention_head_view.cpp" line="281" />
+        <location filename="../widgets/attention_head_view.cpp" line="278" />
         <source>Channel:</source>
         <translation>Канал:</translation>
     </message>
     <message>
-        <location filename="../widgets/attention_head_view.cpp" line="285" />
+        <location filename="../widgets/attention_head_view.cpp" line="282" />
         <source>Head %1</source>
         <translation>Голова %1</translation>
     </message>
     <message>
-        <location filename="../widgets/attention_head_view.cpp" line="285" />
+        <location filename="../widgets/attention_head_view.cpp" line="282" />
         <source>Channel %1</source>
         <translation>Канал %1</translation>
     </message>
     <message>
-        <location filename="../widgets/attention_head_view.cpp" line="286" />
+        <location filename="../widgets/attention_head_view.cpp" line="283" />
         <source>%1 (record)</source>
         <translation>%1 (записать)</translation>
     </message>
     <message>
-        <location filename="../widgets/attention_head_view.cpp" line="319" />
+        <location filename="../widgets/attention_head_view.cpp" line="316" />
         <source>Softmax attention is shown as probabilities.</source>
         <translation>Softmax-внимание показывается как вероятности.</translation>
     </message>
     <message>
-        <location filename="../widgets/attention_head_view.cpp" line="336" />
+        <location filename="../widgets/attention_head_view.cpp" line="333" />
         <source>attention probability</source>
         <translation>вероятность внимания</translation>
     </message>
     <message>
-        <location filename="../widgets/attention_head_view.cpp" line="337" />
+        <location filename="../widgets/attention_head_view.cpp" line="334" />
         <source>hidden attention α</source>
         <translation>скрытое внимание α</translation>
     </message>
     <message>
-        <location filename="../widgets/attention_head_view.cpp" line="338" />
+        <location filename="../widgets/attention_head_view.cpp" line="335" />
         <source>|α|, min–max scaled</source>
         <translation>|α|, масштаб мин–макс</translation>
     </message>
     <message>
-        <location filename="../widgets/attention_head_view.cpp" line="396" />
+        <location filename="../widgets/attention_head_view.cpp" line="393" />
         <source>No trace yet: run a model to see its attention.</source>
         <translation>Трассы пока нет: запустите модель, чтобы увидеть её внимание.</translation>
     </message>
     <message>
-        <location filename="../widgets/attention_head_view.cpp" line="400" />
+        <location filename="../widgets/attention_head_view.cpp" line="397" />
         <source>The attention pattern of layer %1 was not recorded.</source>
         <translation>Паттерн внимания слоя %1 не записан.</translation>
     </message>
     <message>
-        <location filename="../widgets/attention_head_view.cpp" line="402" />
+        <location filename="../widgets/attention_head_view.cpp" line="399" />
         <source>No hidden attention recorded for layer %1.
 Choose a head above to record it.</source>
         <translation>Для слоя %1 скрытое внимание не записано.
 Выберите голову выше, чтобы записать его.</translation>
     </message>
     <message>
-        <location filename="../widgets/attention_head_view.cpp" line="404" />
+        <location filename="../widgets/attention_head_view.cpp" line="401" />
         <source>No hidden attention recorded for layer %1.
 Choose a channel above to record it.</source>
         <translation>Для слоя %1 скрытое внимание не записано.
@@ -878,120 +878,120 @@ Choose a channel above to record it.</source>
 <context>
     <name>seqlens::widgets::AttentionModelView</name>
     <message>
-        <location filename="../widgets/attention_model_view.cpp" line="68" />
+        <location filename="../widgets/attention_model_view.cpp" line="114" />
         <source>Attention maps (model)</source>
         <translation>Карты внимания (модель)</translation>
     </message>
     <message>
-        <location filename="../widgets/attention_model_view.cpp" line="91" />
+        <location filename="../widgets/attention_model_view.cpp" line="141" />
         <source>L%1 H%2</source>
         <translation>С%1 Г%2</translation>
     </message>
     <message>
-        <location filename="../widgets/attention_model_view.cpp" line="92" />
+        <location filename="../widgets/attention_model_view.cpp" line="142" />
         <source>L%1 h%2</source>
         <translation>С%1 г%2</translation>
     </message>
     <message>
-        <location filename="../widgets/attention_model_view.cpp" line="93" />
+        <location filename="../widgets/attention_model_view.cpp" line="143" />
         <source>L%1 ch %2</source>
         <translation>С%1 кан. %2</translation>
     </message>
     <message>
-        <location filename="../widgets/attention_model_view.cpp" line="160" />
+        <location filename="../widgets/attention_model_view.cpp" line="210" />
         <source>Record attention patterns or hidden-attention channels to see maps here.</source>
         <translation>Запишите паттерны внимания или каналы скрытого внимания, чтобы увидеть здесь карты.</translation>
     </message>
     <message>
-        <location filename="../widgets/attention_model_view.cpp" line="163" />
+        <location filename="../widgets/attention_model_view.cpp" line="213" />
         <source>orange frames: softmax attention (probabilities)</source>
         <translation>оранжевые рамки: softmax-внимание (вероятности)</translation>
     </message>
     <message>
-        <location filename="../widgets/attention_model_view.cpp" line="165" />
+        <location filename="../widgets/attention_model_view.cpp" line="215" />
         <source>green frames: Mamba hidden attention (%1)</source>
         <translation>зелёные рамки: скрытое внимание Mamba (%1)</translation>
     </message>
     <message>
-        <location filename="../widgets/attention_model_view.cpp" line="166" />
+        <location filename="../widgets/attention_model_view.cpp" line="216" />
         <source>raw α, each map on its own scale</source>
         <translation>исходные α, у каждой карты своя шкала</translation>
     </message>
     <message>
-        <location filename="../widgets/attention_model_view.cpp" line="167" />
+        <location filename="../widgets/attention_model_view.cpp" line="217" />
         <source>|α| min–max</source>
         <translation>|α|, мин–макс</translation>
     </message>
     <message>
-        <location filename="../widgets/attention_model_view.cpp" line="168" />
+        <location filename="../widgets/attention_model_view.cpp" line="218" />
         <source>row-normalised |α|</source>
         <translation>|α|, нормированные по строкам</translation>
     </message>
     <message>
-        <location filename="../widgets/attention_model_view.cpp" line="169" />
+        <location filename="../widgets/attention_model_view.cpp" line="219" />
         <source>click a map to inspect it</source>
         <translation>щёлкните по карте, чтобы рассмотреть её</translation>
     </message>
     <message>
-        <location filename="../widgets/attention_model_view.cpp" line="185" />
+        <location filename="../widgets/attention_model_view.cpp" line="235" />
         <source>Attention maps by layer</source>
         <translation>Карты внимания по слоям</translation>
     </message>
     <message>
-        <location filename="../widgets/attention_model_view.cpp" line="222" />
-        <location filename="../widgets/attention_model_view.cpp" line="224" />
+        <location filename="../widgets/attention_model_view.cpp" line="274" />
+        <location filename="../widgets/attention_model_view.cpp" line="276" />
         <source>probability</source>
         <translation>вероятность</translation>
     </message>
     <message>
-        <location filename="../widgets/attention_model_view.cpp" line="223" />
+        <location filename="../widgets/attention_model_view.cpp" line="275" />
         <source>normalised |α|</source>
         <translation>нормированные |α|</translation>
     </message>
     <message>
-        <location filename="../widgets/attention_model_view.cpp" line="225" />
+        <location filename="../widgets/attention_model_view.cpp" line="277" />
         <source>probability · normalised |α|</source>
         <translation>вероятность · нормированные |α|</translation>
     </message>
     <message>
-        <location filename="../widgets/attention_model_view.cpp" line="226" />
+        <location filename="../widgets/attention_model_view.cpp" line="278" />
         <source>α ÷ max |α| of its map</source>
         <translation>α ÷ max |α| своей карты</translation>
     </message>
     <message>
-        <location filename="../widgets/attention_model_view.cpp" line="233" />
+        <location filename="../widgets/attention_model_view.cpp" line="285" />
         <source>No trace yet: run a model to see the attention maps of every layer.</source>
         <translation>Трассы пока нет: запустите модель, чтобы увидеть карты внимания всех слоёв.</translation>
     </message>
     <message>
-        <location filename="../widgets/attention_model_view.cpp" line="248" />
+        <location filename="../widgets/attention_model_view.cpp" line="300" />
         <source>attention</source>
         <translation>внимание</translation>
     </message>
     <message>
-        <location filename="../widgets/attention_model_view.cpp" line="249" />
+        <location filename="../widgets/attention_model_view.cpp" line="301" />
         <source>Mamba-2</source>
         <translation>Mamba-2</translation>
     </message>
     <message>
-        <location filename="../widgets/attention_model_view.cpp" line="250" />
+        <location filename="../widgets/attention_model_view.cpp" line="302" />
         <source>Mamba</source>
         <translation>Mamba</translation>
     </message>
     <message>
-        <location filename="../widgets/attention_model_view.cpp" line="251" />
+        <location filename="../widgets/attention_model_view.cpp" line="303" />
         <source>L%1
 %2</source>
         <translation>С%1
 %2</translation>
     </message>
     <message>
-        <location filename="../widgets/attention_model_view.cpp" line="257" />
+        <location filename="../widgets/attention_model_view.cpp" line="309" />
         <source>attention pattern not recorded</source>
         <translation>паттерн внимания не записан</translation>
     </message>
     <message>
-        <location filename="../widgets/attention_model_view.cpp" line="258" />
+        <location filename="../widgets/attention_model_view.cpp" line="310" />
         <source>hidden attention not recorded: pick a channel in the head view to record it</source>
         <translation>скрытое внимание не записано: выберите канал в окне головы, чтобы записать его</translation>
     </message>
@@ -1160,174 +1160,180 @@ Choose a channel above to record it.</source>
 <context>
     <name>seqlens::widgets::RoutingView</name>
     <message>
-        <location filename="../widgets/routing_view.cpp" line="138" />
+        <location filename="../widgets/routing_view.cpp" line="139" />
         <source>MoE layer:</source>
         <translation>Слой MoE:</translation>
     </message>
     <message>
-        <location filename="../widgets/routing_view.cpp" line="152" />
+        <location filename="../widgets/routing_view.cpp" line="153" />
         <source>The Mixture-of-Experts layer whose routing is shown</source>
         <translation>Слой смеси экспертов (MoE), маршрутизация которого показана</translation>
     </message>
     <message>
-        <location filename="../widgets/routing_view.cpp" line="192" />
-        <location filename="../widgets/routing_view.cpp" line="628" />
+        <location filename="../widgets/routing_view.cpp" line="193" />
+        <location filename="../widgets/routing_view.cpp" line="639" />
         <source>Layer %1</source>
         <translation>Слой %1</translation>
     </message>
     <message>
-        <location filename="../widgets/routing_view.cpp" line="197" />
+        <location filename="../widgets/routing_view.cpp" line="198" />
         <source>No trace yet: run the model on some text.</source>
         <translation>Трассировки пока нет: запустите модель на каком-нибудь тексте.</translation>
     </message>
     <message>
-        <location filename="../widgets/routing_view.cpp" line="199" />
+        <location filename="../widgets/routing_view.cpp" line="200" />
         <source>This model has no Mixture-of-Experts layers, so no token is routed.</source>
         <translation>В этой модели нет слоёв смеси экспертов (MoE), поэтому токены никуда не маршрутизируются.</translation>
     </message>
     <message>
-        <location filename="../widgets/routing_view.cpp" line="200" />
+        <location filename="../widgets/routing_view.cpp" line="201" />
         <source>Load a Jamba model to see expert routing.</source>
         <translation>Загрузите модель Jamba, чтобы увидеть маршрутизацию по экспертам.</translation>
     </message>
     <message>
-        <location filename="../widgets/routing_view.cpp" line="202" />
+        <location filename="../widgets/routing_view.cpp" line="203" />
         <source>Routing was not recorded for this trace.</source>
         <translation>В этой трассировке маршрутизация не записана.</translation>
     </message>
     <message>
-        <location filename="../widgets/routing_view.cpp" line="203" />
+        <location filename="../widgets/routing_view.cpp" line="204" />
         <source>Record the router probabilities and top-k choices to see it.</source>
         <translation>Запишите вероятности маршрутизатора и выбор top-k, чтобы её увидеть.</translation>
     </message>
     <message>
-        <location filename="../widgets/routing_view.cpp" line="320" />
+        <location filename="../widgets/routing_view.cpp" line="331" />
         <source>E%1</source>
         <translation>E%1</translation>
     </message>
     <message>
-        <location filename="../widgets/routing_view.cpp" line="330" />
-        <location filename="../widgets/routing_view.cpp" line="379" />
+        <location filename="../widgets/routing_view.cpp" line="341" />
+        <location filename="../widgets/routing_view.cpp" line="390" />
         <source>token</source>
         <translation>токен</translation>
     </message>
     <message>
-        <location filename="../widgets/routing_view.cpp" line="335" />
+        <location filename="../widgets/routing_view.cpp" line="346" />
         <source>expert</source>
         <translation>эксперт</translation>
     </message>
     <message>
-        <location filename="../widgets/routing_view.cpp" line="338" />
+        <location filename="../widgets/routing_view.cpp" line="349" />
         <source>router probability</source>
         <translation>вероятность маршрутизатора</translation>
     </message>
     <message>
-        <location filename="../widgets/routing_view.cpp" line="345" />
+        <location filename="../widgets/routing_view.cpp" line="356" />
         <source>top-%1 choice</source>
         <translation>выбор top-%1</translation>
     </message>
     <message>
-        <location filename="../widgets/routing_view.cpp" line="357" />
+        <location filename="../widgets/routing_view.cpp" line="368" />
         <source>experts chosen at the token cursor</source>
         <translation>эксперты, выбранные для токена под курсором</translation>
     </message>
     <message>
-        <location filename="../widgets/routing_view.cpp" line="362" />
+        <location filename="../widgets/routing_view.cpp" line="373" />
+        <location filename="../widgets/routing_view.cpp" line="713" />
         <source>load (share of top-k picks)</source>
         <translation>нагрузка (доля выборов top-k)</translation>
     </message>
     <message>
-        <location filename="../widgets/routing_view.cpp" line="382" />
+        <location filename="../widgets/routing_view.cpp" line="393" />
         <source>entropy (bits)</source>
         <translation>энтропия (бит)</translation>
     </message>
     <message>
-        <location filename="../widgets/routing_view.cpp" line="394" />
+        <location filename="../widgets/routing_view.cpp" line="405" />
         <source>maximum log₂ %1 = %2 bits</source>
         <translation>максимум log₂ %1 = %2 бит</translation>
     </message>
     <message>
-        <location filename="../widgets/routing_view.cpp" line="443" />
+        <location filename="../widgets/routing_view.cpp" line="454" />
         <source>L%1</source>
         <translation>С%1</translation>
     </message>
     <message>
-        <location filename="../widgets/routing_view.cpp" line="405" />
+        <location filename="../widgets/routing_view.cpp" line="715" />
+        <source>load</source>
+        <translation>нагрузка</translation>
+    </message>
+    <message>
+        <location filename="../widgets/routing_view.cpp" line="416" />
         <source>MoE layer</source>
         <translation>слой MoE</translation>
     </message>
     <message>
-        <location filename="../widgets/routing_view.cpp" line="407" />
+        <location filename="../widgets/routing_view.cpp" line="418" />
         <source>mean entropy (bits)</source>
         <translation>средняя энтропия (бит)</translation>
     </message>
     <message>
-        <location filename="../widgets/routing_view.cpp" line="496" />
+        <location filename="../widgets/routing_view.cpp" line="507" />
         <source>ideal 1/%1</source>
         <translation>идеал 1/%1</translation>
     </message>
     <message>
-        <location filename="../widgets/routing_view.cpp" line="514" />
+        <location filename="../widgets/routing_view.cpp" line="525" />
         <source>Expert routing, layer %1: %2 experts, top-%3</source>
         <translation>Маршрутизация по экспертам, слой %1: экспертов %2, top-%3</translation>
     </message>
     <message>
-        <location filename="../widgets/routing_view.cpp" line="516" />
+        <location filename="../widgets/routing_view.cpp" line="527" />
         <source>Mean routing entropy %1 bits (%2% of the maximum %3); busiest expert E%4 takes %5% of the picks (%6× the even share)</source>
         <translation>Средняя энтропия маршрутизации %1 бит (%2% от максимума %3); самый загруженный эксперт E%4 получает %5% выборов (%6× от равной доли)</translation>
     </message>
     <message>
-        <location filename="../widgets/routing_view.cpp" line="602" />
+        <location filename="../widgets/routing_view.cpp" line="613" />
         <source>Token %1 “%2”, expert E%3</source>
         <translation>Токен %1 «%2», эксперт E%3</translation>
     </message>
     <message>
-        <location filename="../widgets/routing_view.cpp" line="603" />
+        <location filename="../widgets/routing_view.cpp" line="614" />
         <source>probability %1</source>
         <translation>вероятность %1</translation>
     </message>
     <message>
-        <location filename="../widgets/routing_view.cpp" line="604" />
+        <location filename="../widgets/routing_view.cpp" line="615" />
         <source>chosen: top-%1, weight %2</source>
         <translation>выбран: top-%1, вес %2</translation>
     </message>
     <message>
-        <location filename="../widgets/routing_view.cpp" line="607" />
+        <location filename="../widgets/routing_view.cpp" line="618" />
         <source>not chosen</source>
         <translation>не выбран</translation>
     </message>
     <message>
-        <location filename="../widgets/routing_view.cpp" line="612" />
+        <location filename="../widgets/routing_view.cpp" line="623" />
         <source>Token %1 “%2”</source>
         <translation>Токен %1 «%2»</translation>
     </message>
     <message>
-        <location filename="../widgets/routing_view.cpp" line="613" />
+        <location filename="../widgets/routing_view.cpp" line="624" />
         <source>routing entropy %1 bits (%2% of the maximum)</source>
         <translation>энтропия маршрутизации %1 бит (%2% от максимума)</translation>
     </message>
     <message>
-        <location filename="../widgets/routing_view.cpp" line="619" />
+        <location filename="../widgets/routing_view.cpp" line="630" />
         <source>Expert E%1</source>
         <translation>Эксперт E%1</translation>
     </message>
     <message>
-        <location filename="../widgets/routing_view.cpp" line="620" />
+        <location filename="../widgets/routing_view.cpp" line="631" />
         <source>load %1% of the top-k picks (ideal %2%)</source>
         <translation>нагрузка %1% выборов top-k (идеал %2%)</translation>
     </message>
     <message>
-        <location filename="../widgets/routing_view.cpp" line="623" />
+        <location filename="../widgets/routing_view.cpp" line="634" />
         <source>mean probability %1</source>
         <translation>средняя вероятность %1</translation>
     </message>
     <message>
-        <location filename="../widgets/routing_view.cpp" line="629" />
+        <location filename="../widgets/routing_view.cpp" line="640" />
         <source>mean routing entropy %1 bits</source>
         <translation>средняя энтропия маршрутизации %1 бит</translation>
     </message>
     <message>
-        <location filename="../widgets/routing_view.cpp" line="630" />
+        <location filename="../widgets/routing_view.cpp" line="641" />
         <source>load imbalance %1× (max load / ideal)</source>
         <translation>дисбаланс нагрузки %1× (макс. нагрузка / идеал)</translation>
     </message>
@@ -1699,107 +1705,107 @@ Choose a channel above to record it.</source>
         <translation>Слой %1: записывается его состояние SSM…</translation>
     </message>
     <message>
-        <location filename="../widgets/ssm_state_view.cpp" line="405" />
+        <location filename="../widgets/ssm_state_view.cpp" line="406" />
         <source>Layer %1 · all heads (RMS over h and p)</source>
         <translation>Слой %1 · все головы (RMS по h и p)</translation>
     </message>
     <message>
-        <location filename="../widgets/ssm_state_view.cpp" line="406" />
+        <location filename="../widgets/ssm_state_view.cpp" line="407" />
         <source>Layer %1 · all channels (RMS)</source>
         <translation>Слой %1 · все каналы (RMS)</translation>
     </message>
     <message>
-        <location filename="../widgets/ssm_state_view.cpp" line="408" />
+        <location filename="../widgets/ssm_state_view.cpp" line="409" />
         <source>Layer %1 · channel %2</source>
         <translation>Слой %1 · канал %2</translation>
     </message>
     <message>
-        <location filename="../widgets/ssm_state_view.cpp" line="410" />
+        <location filename="../widgets/ssm_state_view.cpp" line="411" />
         <source>Layer %1 · head %2 (RMS over p)</source>
         <translation>Слой %1 · голова %2 (RMS по p)</translation>
     </message>
     <message>
-        <location filename="../widgets/ssm_state_view.cpp" line="412" />
+        <location filename="../widgets/ssm_state_view.cpp" line="413" />
         <source>Layer %1 · head %2, p = %3</source>
         <translation>Слой %1 · голова %2, p = %3</translation>
     </message>
     <message>
-        <location filename="../widgets/ssm_state_view.cpp" line="413" />
+        <location filename="../widgets/ssm_state_view.cpp" line="414" />
         <source>%1 — SSM state h(t) over time</source>
         <translation>%1 — состояние SSM h(t) во времени</translation>
     </message>
     <message>
-        <location filename="../widgets/ssm_state_view.cpp" line="414" />
+        <location filename="../widgets/ssm_state_view.cpp" line="415" />
         <source> · state kept every %1 steps</source>
         <translation> · состояние сохранено через каждые %1 шагов</translation>
     </message>
     <message>
-        <location filename="../widgets/ssm_state_view.cpp" line="451" />
+        <location filename="../widgets/ssm_state_view.cpp" line="452" />
         <source>input: %1 tokens</source>
         <translation>длина входа (токенов): %1</translation>
     </message>
     <message>
-        <location filename="../widgets/ssm_state_view.cpp" line="460" />
+        <location filename="../widgets/ssm_state_view.cpp" line="461" />
         <source>Half-life: the trace has no model weights</source>
         <translation>Период полураспада: в трассе нет весов модели</translation>
     </message>
     <message>
-        <location filename="../widgets/ssm_state_view.cpp" line="464" />
+        <location filename="../widgets/ssm_state_view.cpp" line="465" />
         <source>≥ %1 (Δ ≈ 0)</source>
         <translation>≥ %1 (Δ ≈ 0)</translation>
     </message>
     <message>
-        <location filename="../widgets/ssm_state_view.cpp" line="467" />
+        <location filename="../widgets/ssm_state_view.cpp" line="468" />
         <source>Memory half-life per head · head %1: %2 tokens</source>
         <translation>Период полураспада памяти по головам · голова %1: %2 (в токенах)</translation>
     </message>
     <message>
-        <location filename="../widgets/ssm_state_view.cpp" line="468" />
+        <location filename="../widgets/ssm_state_view.cpp" line="469" />
         <source>Memory half-life per channel · ch %1: %2 tokens</source>
         <translation>Период полураспада памяти по каналам · канал %1: %2 (в токенах)</translation>
     </message>
     <message>
-        <location filename="../widgets/ssm_state_view.cpp" line="479" />
+        <location filename="../widgets/ssm_state_view.cpp" line="480" />
         <source>t = %1 «%2»</source>
         <translation>t = %1 «%2»</translation>
     </message>
     <message>
-        <location filename="../widgets/ssm_state_view.cpp" line="501" />
+        <location filename="../widgets/ssm_state_view.cpp" line="502" />
         <source>needs the model's A</source>
         <translation>нужна матрица A модели</translation>
     </message>
     <message>
-        <location filename="../widgets/ssm_state_view.cpp" line="503" />
+        <location filename="../widgets/ssm_state_view.cpp" line="504" />
         <source>the state was kept only every %1 steps</source>
         <translation>состояние сохранено только через каждые %1 шагов</translation>
     </message>
     <message>
-        <location filename="../widgets/ssm_state_view.cpp" line="505" />
+        <location filename="../widgets/ssm_state_view.cpp" line="506" />
         <source>choose a head-dim p</source>
         <translation>выберите индекс p</translation>
     </message>
     <message>
-        <location filename="../widgets/ssm_state_view.cpp" line="521" />
+        <location filename="../widgets/ssm_state_view.cpp" line="522" />
         <source>Step %1 «%2»: old state decays, input writes</source>
         <translation>Шаг %1 «%2»: старое состояние затухает, вход записывает новое</translation>
     </message>
     <message>
-        <location filename="../widgets/ssm_state_view.cpp" line="526" />
+        <location filename="../widgets/ssm_state_view.cpp" line="527" />
         <source>half-life at this step's Δ: ≥ %1 tokens</source>
         <translation>период полураспада при Δ этого шага: ≥ %1 (в токенах)</translation>
     </message>
     <message>
-        <location filename="../widgets/ssm_state_view.cpp" line="527" />
+        <location filename="../widgets/ssm_state_view.cpp" line="528" />
         <source>half-life at this step's Δ: %1 tokens</source>
         <translation>период полураспада при Δ этого шага: %1 (в токенах)</translation>
     </message>
     <message>
-        <location filename="../widgets/ssm_state_view.cpp" line="534" />
+        <location filename="../widgets/ssm_state_view.cpp" line="535" />
         <source>Step %1: no decomposition (%2)</source>
         <translation>Шаг %1: разложение недоступно (%2)</translation>
     </message>
     <message>
-        <location filename="../widgets/ssm_state_view.cpp" line="616" />
+        <location filename="../widgets/ssm_state_view.cpp" line="619" />
         <source>token %1 «%2» · state n = %3: %4</source>
         <translation>токен %1 «%2» · состояние n = %3: %4</translation>
     </message>

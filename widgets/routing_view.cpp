@@ -2,6 +2,7 @@
 
 #include <QComboBox>
 #include <QEvent>
+#include <QFontMetrics>
 #include <QHBoxLayout>
 #include <QLabel>
 #include <QMouseEvent>
@@ -458,7 +459,7 @@ void RoutingView::fillCharts() {
   QCPAxis* mx = layer_rect_->axis(QCPAxis::atBottom);
   mx->setTicker(layer_ticks);
   mx->setRange(summary_.front().layer - 1.0, summary_.back().layer + 1.0);
-  updateTokenTicks();
+  fitToWidth();
 }
 
 void RoutingView::showLayer(int layer) {
@@ -684,7 +685,7 @@ bool RoutingView::eventFilter(QObject* watched, QEvent* e) {
   if (watched == plot_ && e->type() == QEvent::Leave) setHovered(-1);
   // The plot's own palette event: the view's arrives before its children have the new palette.
   if (watched == plot_ && e->type() == QEvent::PaletteChange) applyPalette();
-  if (watched == plot_ && e->type() == QEvent::Resize) updateTokenTicks();
+  if (watched == plot_ && e->type() == QEvent::Resize) fitToWidth();
   return ChartView::eventFilter(watched, e);
 }
 
@@ -693,13 +694,25 @@ void RoutingView::changeEvent(QEvent* e) {
   ChartView::changeEvent(e);
 }
 
-void RoutingView::updateTokenTicks() {
+void RoutingView::fitToWidth() {
   if (!heat_rect_) return;
+  // The widget's width, not the plot's viewport: on a resize the view hears of it first, before
+  // the plot has moved its viewport to the new size.
+  const int plot_w = plot_->width();
   // About one label per 9 px of token axis, so short inputs show every token.
-  const int width = std::max(100, int(plot_->viewport().width() * 0.62));  // the heat map's share
+  const int width = std::max(100, int(plot_w * 0.62));  // the heat map's share
   const auto ticks = token_ticker(labels_, std::max(8, width / 9));
   heat_rect_->axis(QCPAxis::atBottom)->setTicker(ticks);
   token_rect_->axis(QCPAxis::atBottom)->setTicker(ticks);
+  // The load chart's axis title, short when the chart is narrow (the Compare tab's panel): the
+  // whole title ran into the entropy-by-layer chart's axis title below it.
+  QCPAxis* load_axis = load_rect_->axis(QCPAxis::atBottom);
+  // Its column's share of the plot, less the expert labels left of it (the rect's last layout is
+  // the previous size's when the plot has just been resized).
+  const int load_w = int(plot_w * 0.26) - 40;
+  const QString full = tr("load (share of top-k picks)");
+  const int need = QFontMetrics(load_axis->labelFont()).horizontalAdvance(full);
+  load_axis->setLabel(need <= load_w + 24 ? full : tr("load"));
   replot_when_visible(plot_);
 }
 

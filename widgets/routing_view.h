@@ -81,7 +81,7 @@ class RoutingView : public ChartView {
   void fillCharts();          // what depends on the tokens and the MoE layers of trace_
   void showLayer(int layer);  // fills the per-layer charts
   void updateCursor();
-  void updateTokenTicks();
+  void fitToWidth();  // token tick density and the load axis title, from the plot's width
   void applyPalette();
   void onMouseMove(QMouseEvent* e);
   void onMousePress(QMouseEvent* e);

@@ -15,6 +15,7 @@
 #include "core/analysis/routing.h"
 #include "core/model/presets.h"
 #include "core/model/tokenizer.h"
+#include "tests/support/plot_text.h"
 #include "tests/support/qt_app.h"
 #include "widgets/plot_style.h"
 #include "widgets/routing_view.h"
@@ -55,6 +56,23 @@ TEST_F(RoutingViewTest, ShowsTheFirstMoeLayerAndOffersOnlyMoeLayers) {
   ASSERT_EQ(box->count(), 4);
   for (int i = 0; i < 4; ++i) EXPECT_EQ(box->itemData(i).toInt(), 2 * i + 1);
   EXPECT_EQ(view_->exportName(), QStringLiteral("routing"));
+}
+
+TEST_F(RoutingViewTest, LoadAxisTitleIsShortInANarrowPanel) {
+  // The Compare tab's routing panel is ~620 px wide: the load chart's axis title, whole, ran into
+  // the entropy chart's below it. There it is "load"; at 1000 px it is the whole title. Either way
+  // it is no wider than the chart it names, give or take the label's own padding.
+  const QCPAxis* load = view_->loadBars()->valueAxis();
+  for (int width : {1000, 620}) {
+    view_->resize(width, 560);
+    ASSERT_TRUE(test::show_laid_out(*view_, view_->plot(), 2));
+    const QString want =
+        width == 1000 ? QStringLiteral("load (share of top-k picks)") : QStringLiteral("load");
+    EXPECT_EQ(load->label(), want) << width;
+    EXPECT_LE(QFontMetrics(load->labelFont()).horizontalAdvance(load->label()),
+              load->axisRect()->width() + 24)
+        << width;
+  }
 }
 
 TEST_F(RoutingViewTest, HeatMapCellsAreTheRecordedProbabilities) {

@@ -357,7 +357,7 @@ void ThumbnailReducer::add(const RecordedArray& maps) {
   // A malformed array is left to finish, where enumerate_attention_maps names what is wrong.
   if (n < 1 || T < 1 || S < 1 || static_cast<int64_t>(maps.f32.size()) != n * T * S) return;
   const MapKind kind = softmax ? MapKind::Softmax : MapKind::Hidden;
-  const MapNorm mode = softmax ? MapNorm::Raw : hidden_mode_;
+  const MapNorm mode = mode_of(kind);
   std::vector<AttentionThumbnails::Reduced> out(static_cast<size_t>(n));
   oneapi::tbb::parallel_for(
       oneapi::tbb::blocked_range<int64_t>(0, n, 1),
@@ -384,7 +384,7 @@ AttentionThumbnails ThumbnailReducer::finish(std::shared_ptr<const ForwardTrace>
       oneapi::tbb::blocked_range<size_t>(0, refs.size(), 1),
       [&](const oneapi::tbb::blocked_range<size_t>& r) {
         for (size_t i = r.begin(); i < r.end(); ++i) {
-          const MapNorm mode = refs[i].kind == MapKind::Hidden ? hidden_mode_ : MapNorm::Raw;
+          const MapNorm mode = mode_of(refs[i].kind);
           const auto seen = done_.find(refs[i].data);
           if (seen != done_.end() && seen->second.mode == mode)
             out.maps[i] = seen->second;

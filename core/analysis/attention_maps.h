@@ -136,6 +136,10 @@ class ThumbnailReducer {
   size_t reduced() const { return done_.size(); }  // maps `add` has reduced since `finish`
 
  private:
+  // The mode a map is reduced in: softmax maps Raw, hidden ones in hidden_mode_.
+  MapNorm mode_of(MapKind kind) const {
+    return kind == MapKind::Hidden ? hidden_mode_ : MapNorm::Raw;
+  }
   int64_t cells_;
   MapNorm hidden_mode_;
   std::map<const float*, AttentionThumbnails::Reduced> done_;  // by the map's first value

@@ -321,10 +321,8 @@ void AttentionHeadView::showCurrent() {
     const MapNorm mode = hidden ? norm_ : MapNorm::Raw;
     values_ = analysis::normalise_map(*m, mode);
     const analysis::MapValues& v = values_;
-    const QCPColorGradient gradient = v.diverging ? diverging() : viridis();
-    image_->setPixmap(
-        QPixmap::fromImage(colour_image(v.values.data(), static_cast<int>(v.cols),
-                                        static_cast<int>(v.rows), gradient, QCPRange(v.lo, v.hi))));
+    const QCPColorGradient gradient = map_gradient(v);
+    image_->setPixmap(map_pixmap(v));
     // Cell (t, s) spans [s − 0.5, s + 0.5] × [t − 0.5, t + 0.5]; query 0 at the top.
     image_->topLeft->setCoords(-0.5, -0.5);
     image_->bottomRight->setCoords(double(v.cols) - 0.5, double(v.rows) - 0.5);

@@ -131,8 +131,8 @@ QCPItemStraightLine* AttentionModelView::thumbnailCursor(int i) const {
 }
 
 analysis::MapValues AttentionModelView::thumbnailValues(int i) const {
-  return i >= 0 && i < thumbnailCount() ? thumbs_[static_cast<size_t>(i)].values
-                                        : analysis::MapValues{};
+  return i >= 0 && i < thumbnailCount() && shown_ ? shown_->maps[static_cast<size_t>(i)].values
+                                                  : analysis::MapValues{};
 }
 
 QString AttentionModelView::thumbnailLabel(int i) const {
@@ -322,7 +322,6 @@ void AttentionModelView::rebuild() {
     rect->setAutoMargins(QCP::msNone);
     rect->setMargins(QMargins(1, 1, 1, label_height(small) + 1));
     rect->axis(QCPAxis::atLeft)->setRangeReversed(true);  // query 0 at the top, as in a matrix
-    rect->axis(QCPAxis::atRight)->setRangeReversed(true);
     grid_->addElement(static_cast<int>(m.layer), 1 + column[static_cast<size_t>(m.layer)]++, rect);
     // One pixel per cell, scaled to the rect without smoothing when drawn: a QCPColorMap would
     // colour the cells again and oversample them threefold on every replot.
@@ -340,7 +339,7 @@ void AttentionModelView::rebuild() {
     }
     cursor->setSelectable(false);
     cursor->setVisible(false);
-    thumbs_.push_back({rect, image, cursor, new Frame(plot_, rect), {}});
+    thumbs_.push_back({rect, image, cursor, new Frame(plot_, rect)});
   }
   // Label column narrow, thumbnail columns equal.
   grid_->setColumnStretchFactor(0, 0.01);
@@ -387,23 +386,18 @@ void AttentionModelView::fillThumbnails() {
   if (!fits(reduced_) && !fits(own_))
     own_ = std::make_shared<const analysis::AttentionThumbnails>(
         analysis::attention_thumbnails(trace_, kThumbnailCells, norm_));
-  const analysis::AttentionThumbnails& reduced = fits(reduced_) ? *reduced_ : *own_;
+  shown_ = fits(reduced_) ? reduced_ : own_;
   for (size_t i = 0; i < n; ++i) {
     const AttentionMapRef& ref = maps_[i];
     // Softmax maps are probabilities in every mode: drawn as they are (Raw).
-    const analysis::MapValues& v = reduced.maps[i].values;
     QCPItemPixmap* image = thumbs_[i].image;
-    image->setPixmap(QPixmap::fromImage(
-        colour_image(v.values.data(), static_cast<int>(v.cols), static_cast<int>(v.rows),
-                     v.diverging ? diverging() : viridis(), QCPRange(v.lo, v.hi))));
+    image->setPixmap(map_pixmap(shown_->maps[i].values));
     // The cells span every token: −0.5 to T − 0.5 (query 0 at the top, the axis is reversed).
     image->topLeft->setCoords(-0.5, -0.5);
     image->bottomRight->setCoords(double(ref.S) - 0.5, double(ref.T) - 0.5);
-    thumbs_[i].values = v;
+    // The axes are hidden; the image and the cursor are placed on the bottom and left ones.
     thumbs_[i].rect->axis(QCPAxis::atBottom)->setRange(-0.5, ref.S - 0.5);
-    thumbs_[i].rect->axis(QCPAxis::atTop)->setRange(-0.5, ref.S - 0.5);
     thumbs_[i].rect->axis(QCPAxis::atLeft)->setRange(-0.5, ref.T - 0.5);
-    thumbs_[i].rect->axis(QCPAxis::atRight)->setRange(-0.5, ref.T - 0.5);
   }
 }
 

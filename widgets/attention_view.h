@@ -85,7 +85,6 @@ class AttentionModelView : public ChartView {
     QCPItemPixmap* image = nullptr;
     QCPItemStraightLine* cursor = nullptr;  // the token cursor's query row
     Frame* frame = nullptr;                 // its edges and label
-    analysis::MapValues values;             // what it draws
   };
   void rebuild();
   QString captionText() const;
@@ -106,6 +105,7 @@ class AttentionModelView : public ChartView {
   std::shared_ptr<const ForwardTrace> trace_;
   std::shared_ptr<const analysis::AttentionThumbnails> reduced_;  // from setThumbnails
   std::shared_ptr<const analysis::AttentionThumbnails> own_;      // reduced here, when it had to
+  std::shared_ptr<const analysis::AttentionThumbnails> shown_;    // one of the two: what is drawn
   std::vector<analysis::AttentionMapRef> maps_;
   std::vector<Thumb> thumbs_;
   std::vector<QCPTextElement*> row_labels_;

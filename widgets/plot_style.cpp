@@ -10,6 +10,8 @@
 
 #include <qcustomplot.h>
 
+#include "core/analysis/attention_maps.h"
+
 namespace seqlens::widgets {
 
 namespace {
@@ -197,6 +199,16 @@ QImage colour_image(const float* values, int cols, int rows, QCPColorGradient gr
     }
   }
   return img;
+}
+
+QCPColorGradient map_gradient(const analysis::MapValues& values) {
+  return values.diverging ? diverging() : viridis();
+}
+
+QPixmap map_pixmap(const analysis::MapValues& v) {
+  return QPixmap::fromImage(colour_image(v.values.data(), static_cast<int>(v.cols),
+                                         static_cast<int>(v.rows), map_gradient(v),
+                                         QCPRange(v.lo, v.hi)));
 }
 
 CellImage::CellImage(QCustomPlot* plot) : QCPItemPixmap(plot) {

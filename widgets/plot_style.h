@@ -8,6 +8,10 @@
 
 class QPalette;
 
+namespace seqlens::analysis {
+struct MapValues;
+}
+
 namespace seqlens::widgets {
 
 // Viridis: perceptually uniform, colour-blind safe, readable in grey. For magnitudes.
@@ -42,6 +46,11 @@ void fill_color_map(QCPColorMap* map, const float* values, int cols, int rows, Q
 // cell (row 0 at the top), with the colours QCPColorMap would give the same cells.
 QImage colour_image(const float* values, int cols, int rows, QCPColorGradient gradient,
                     QCPRange range);
+
+// The gradient a map's values are drawn in (diverging for signed values, viridis otherwise), and
+// the values as colour_image over [lo, hi] in it: what the attention views draw.
+QCPColorGradient map_gradient(const analysis::MapValues& values);
+QPixmap map_pixmap(const analysis::MapValues& values);
 
 // A map's image of one pixel per cell, stretched over its coordinates without smoothing. On screen
 // and in raster exports the painter scales it while it draws (QCPItemPixmap scales a copy first,

@@ -33,6 +33,10 @@ QFont scaled_font(const QFont& base, double factor) {
   return f;
 }
 
+// The chart columns' stretch factors: heat map and per-token entropy, load bars and per-layer
+// entropy (fitToWidth sizes labels from them too).
+constexpr double kHeatColumn = 0.74, kLoadColumn = 0.26;
+
 // Okabe–Ito: colour-blind safe; the lighter variants read better on dark backgrounds.
 QColor bar_colour(bool dark) {
   return dark ? QColor(0x56, 0xB4, 0xE9) : QColor(0x00, 0x72, 0xB2);
@@ -301,7 +305,7 @@ void RoutingView::buildCharts() {
   grid->addElement(0, 2, scale_);
   grid->addElement(1, 0, token_rect_);
   grid->addElement(1, 1, layer_rect_);
-  grid->setColumnStretchFactors({0.74, 0.26, 0.001});
+  grid->setColumnStretchFactors({kHeatColumn, kLoadColumn, 0.001});
   grid->setRowStretchFactors({0.62, 0.38});
   grid->setColumnSpacing(8);
   grid->setRowSpacing(4);
@@ -700,7 +704,8 @@ void RoutingView::fitToWidth() {
   // the plot has moved its viewport to the new size.
   const int plot_w = plot_->width();
   // About one label per 9 px of token axis, so short inputs show every token.
-  const int width = std::max(100, int(plot_w * 0.62));  // the heat map's share
+  // The heat map's column less its expert labels and the colour scale's share.
+  const int width = std::max(100, int(plot_w * (kHeatColumn - 0.12)));
   const auto ticks = token_ticker(labels_, std::max(8, width / 9));
   heat_rect_->axis(QCPAxis::atBottom)->setTicker(ticks);
   token_rect_->axis(QCPAxis::atBottom)->setTicker(ticks);
@@ -709,7 +714,7 @@ void RoutingView::fitToWidth() {
   QCPAxis* load_axis = load_rect_->axis(QCPAxis::atBottom);
   // Its column's share of the plot, less the expert labels left of it (the rect's last layout is
   // the previous size's when the plot has just been resized).
-  const int load_w = int(plot_w * 0.26) - 40;
+  const int load_w = int(plot_w * kLoadColumn) - 40;
   const QString full = tr("load (share of top-k picks)");
   const int need = QFontMetrics(load_axis->labelFont()).horizontalAdvance(full);
   load_axis->setLabel(need <= load_w + 24 ? full : tr("load"));
